@@ -1,0 +1,88 @@
+//! `AuthUser`: the caller, taken from a valid bearer token. An endpoint is protected by
+//! asking for one in its signature.
+
+use std::future::{Ready, ready};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use uuid::Uuid;
+
+use super::{Role, tokens::TokenKeys};
+use crate::error::ApiError;
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthUser {
+    /// The user's id.
+    pub id: Uuid,
+    /// The user's role.
+    pub role: Role,
+    /// The client organisation of a `client`; `None` for yard staff.
+    pub org: Option<Uuid>,
+}
+
+impl AuthUser {
+    /// 403 unless the caller has `role`.
+    pub fn require(&self, role: Role) -> Result<(), ApiError> {
+        self.require_any(&[role])
+    }
+
+    /// 403 unless the caller has one of `roles`.
+    pub fn require_any(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// Whether the caller is a yard manager.
+    pub fn is_manager(&self) -> bool {
+        self.role == Role::Manager
+    }
+}
+
+fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
+    let keys = req
+        .app_data::<web::Data<TokenKeys>>()
+        .ok_or_else(|| anyhow::anyhow!("TokenKeys missing from app data"))?;
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or(ApiError::Unauthorized(
+            "Send an access token as `Authorization: Bearer <token>`.",
+        ))?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .ok_or(ApiError::Unauthorized(
+            "The Authorization header must be `Bearer <token>`.",
+        ))?;
+    let claims = keys.verify_access(token).ok_or(ApiError::Unauthorized(
+        "The access token is invalid or expired.",
+    ))?;
+    // A client token without an organisation (or staff with one) was not made by us.
+    if (claims.role == Role::Client) != claims.org.is_some() {
+        return Err(ApiError::Unauthorized(
+            "The access token is invalid or expired.",
+        ));
+    }
+    Ok(AuthUser {
+        id: claims.sub,
+        role: claims.role,
+        org: claims.org,
+    })
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        ready(authenticate(req))
+    }
+}

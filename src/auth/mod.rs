@@ -1,0 +1,34 @@
+//! Authentication: password hashing, access and refresh tokens, the `AuthUser` extractor,
+//! and the `/auth/*` and `/me*` endpoints.
+
+pub mod extractor;
+pub mod password;
+pub mod queries;
+pub mod routes;
+pub mod tokens;
+
+use actix_web::web;
+
+pub use extractor::AuthUser;
+
+crate::text_enum! {
+    /// What a user may see and do (SPEC section 2).
+    pub enum Role {
+        /// A yard manager: sees and changes everything in the yard.
+        Manager => "manager",
+        /// A yard worker: sees the jobs of their assignments, logs their work.
+        Technician => "technician",
+        /// A user of a client organisation (a shipowner or ship manager).
+        Client => "client",
+    }
+}
+
+/// Registers the authentication routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    use crate::http::resource;
+    cfg.service(resource("/auth/login").route(web::post().to(routes::login)))
+        .service(resource("/auth/refresh").route(web::post().to(routes::refresh)))
+        .service(resource("/auth/logout").route(web::post().to(routes::logout)))
+        .service(resource("/me").route(web::get().to(routes::me)))
+        .service(resource("/me/password").route(web::post().to(routes::change_password)));
+}

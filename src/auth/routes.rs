@@ -1,0 +1,254 @@
+//! `/auth/login`, `/auth/refresh`, `/auth/logout`, `/me` and `/me/password`.
+
+use actix_web::{HttpResponse, web};
+use chrono::{Duration, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{
+    AuthUser,
+    password::{Passwords, check_new_password},
+    queries::{self, Presented},
+    tokens::{TokenKeys, new_refresh_token, refresh_token_hash},
+};
+use crate::{
+    db::Db,
+    error::{ApiError, FieldError, Problem},
+    users::{
+        models::{User, UserView},
+        queries as users,
+    },
+};
+
+/// `POST /auth/login`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// Login email (any case).
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// `POST /auth/refresh` and `POST /auth/logout`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    /// The refresh token from the last login or refresh.
+    pub refresh_token: String,
+}
+
+/// `POST /me/password`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    /// The password now in use.
+    pub current_password: String,
+    /// The new password, 12 to 128 characters.
+    #[schema(min_length = 12, max_length = 128)]
+    pub new_password: String,
+}
+
+/// A new token pair.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// JWT to send as `Authorization: Bearer <token>`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// Opaque token for `POST /auth/refresh`; usable once.
+    pub refresh_token: String,
+    /// The user the tokens belong to.
+    pub user: UserView,
+}
+
+const WRONG_LOGIN: &str = "Wrong email or password.";
+const BAD_REFRESH: &str = "The refresh token is invalid, expired or revoked.";
+
+/// Signs an access token and stores a new refresh token in `family` (a new family when
+/// `None`, i.e. at login).
+async fn issue_tokens(
+    conn: &mut AsyncPgConnection,
+    keys: &TokenKeys,
+    user: User,
+    family: Option<Uuid>,
+) -> Result<TokenResponse, ApiError> {
+    let refresh_token = new_refresh_token();
+    let expires_at = Utc::now() + Duration::days(keys.refresh_ttl_days);
+    let family = family.unwrap_or_else(Uuid::new_v4);
+    queries::store_refresh_token(
+        conn,
+        user.id,
+        family,
+        &refresh_token_hash(&refresh_token),
+        expires_at,
+    )
+    .await?;
+    Ok(TokenResponse {
+        access_token: keys.issue_access(user.id, user.role, user.organization_id)?,
+        token_type: "Bearer",
+        expires_in: keys.access_ttl_secs,
+        refresh_token,
+        user: user.into(),
+    })
+}
+
+/// Log in with email and password.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in", body = TokenResponse),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong email or password (one answer for both)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "5 failures for this email in 15 minutes; see Retry-After", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
+pub async fn login(
+    db: web::Data<Db>,
+    keys: web::Data<TokenKeys>,
+    passwords: web::Data<Passwords>,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let LoginRequest { email, password } = body.into_inner();
+    let email_key = email.trim().to_lowercase();
+    let mut conn = db.get().await?;
+    let attempt = match queries::reserve_attempt(&mut conn, &email_key).await? {
+        Ok(attempt) => attempt,
+        Err(retry_after_secs) => return Err(ApiError::TooManyRequests { retry_after_secs }),
+    };
+    let user = users::by_email(&mut conn, &email_key).await?;
+    // Always verify, against a decoy hash when the email is unknown: same work, same time.
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let matches = passwords.verify(password, hash).await?;
+    match user {
+        Some(user) if matches && user.active => {
+            queries::forget_attempt(&mut conn, attempt).await?;
+            let tokens = issue_tokens(&mut conn, &keys, user, None).await?;
+            Ok(HttpResponse::Ok().json(tokens))
+        }
+        _ => Err(ApiError::Unauthorized(WRONG_LOGIN)),
+    }
+}
+
+/// Trade a refresh token for a new pair. The presented token is spent; presenting a spent
+/// token again revokes every token descended from the same login.
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new pair", body = TokenResponse),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Invalid, expired, revoked or reused token, or deactivated user", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn refresh(
+    db: web::Data<Db>,
+    keys: web::Data<TokenKeys>,
+    body: web::Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let hash = refresh_token_hash(&body.refresh_token);
+    let mut conn = db.get().await?;
+    let outcome = conn
+        .transaction(async |conn| {
+            match queries::rotate_refresh_token(conn, &hash).await? {
+                Presented::Rotated { user_id, family } => {
+                    let user = users::by_id(conn, user_id).await?;
+                    if !user.active {
+                        queries::revoke_family(conn, family).await?;
+                        return Ok::<_, ApiError>(None);
+                    }
+                    Ok(Some(issue_tokens(conn, &keys, user, Some(family)).await?))
+                }
+                // The revocation on reuse is committed; the answer is still a refusal.
+                Presented::Reused | Presented::Invalid => Ok(None),
+            }
+        })
+        .await?;
+    match outcome {
+        Some(tokens) => Ok(HttpResponse::Ok().json(tokens)),
+        None => Err(ApiError::Unauthorized(BAD_REFRESH)),
+    }
+}
+
+/// Log out: revoke the refresh token's whole family. Answers 204 whether or not the token
+/// was known, so it cannot be used to probe tokens.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn logout(
+    db: web::Data<Db>,
+    body: web::Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let hash = refresh_token_hash(&body.refresh_token);
+    let mut conn = db.get().await?;
+    if let Some(family) = queries::family_of(&mut conn, &hash).await? {
+        queries::revoke_family(&mut conn, family).await?;
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller's own account.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller", body = UserView),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn me(user: AuthUser, db: web::Data<Db>) -> Result<HttpResponse, ApiError> {
+    let mut conn = db.get().await?;
+    match users::by_id(&mut conn, user.id).await {
+        Ok(found) if found.active => Ok(HttpResponse::Ok().json(UserView::from(found))),
+        Ok(_) | Err(diesel::result::Error::NotFound) => {
+            Err(ApiError::Unauthorized("This account is no longer active."))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Change the caller's password; every refresh token of the caller is revoked, so other
+/// devices must log in again. A wrong current password counts as a failed login.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = ChangePassword,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong current password or invalid new one", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn change_password(
+    user: AuthUser,
+    db: web::Data<Db>,
+    passwords: web::Data<Passwords>,
+    body: web::Json<ChangePassword>,
+) -> Result<HttpResponse, ApiError> {
+    let ChangePassword {
+        current_password,
+        new_password,
+    } = body.into_inner();
+    check_new_password("new_password", &new_password).map_err(|e| ApiError::Validation(vec![e]))?;
+    let mut conn = db.get().await?;
+    let account = users::by_id(&mut conn, user.id).await?;
+    let attempt = match queries::reserve_attempt(&mut conn, &account.email.to_lowercase()).await? {
+        Ok(attempt) => attempt,
+        Err(retry_after_secs) => return Err(ApiError::TooManyRequests { retry_after_secs }),
+    };
+    if !passwords
+        .verify(current_password, Some(account.password_hash))
+        .await?
+    {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "current_password",
+            "is not your current password",
+        )]));
+    }
+    queries::forget_attempt(&mut conn, attempt).await?;
+    let new_hash = passwords.hash(new_password).await?;
+    conn.transaction(async |conn| {
+        users::set_password(conn, user.id, &new_hash).await?;
+        queries::revoke_all_for_user(conn, user.id).await
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,155 @@
+//! Access tokens (HS256 JWTs, algorithm pinned) and refresh tokens (opaque random values
+//! of which only a SHA-256 hash is stored).
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::Utc;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::Role;
+
+/// The `iss` claim of every token this service signs.
+pub const ISSUER: &str = "slipway";
+/// The `aud` claim of every token this service signs.
+pub const AUDIENCE: &str = "slipway-api";
+/// Shortest accepted signing secret, in bytes.
+pub const MIN_SECRET_BYTES: usize = 32;
+
+/// The claims of an access token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user's id.
+    pub sub: Uuid,
+    /// The user's role when the token was issued.
+    pub role: Role,
+    /// The client organisation, or null for yard staff.
+    pub org: Option<Uuid>,
+    /// Issued at, seconds since the epoch.
+    pub iat: i64,
+    /// Expires at, seconds since the epoch.
+    pub exp: i64,
+    /// Always [`ISSUER`].
+    pub iss: String,
+    /// Always [`AUDIENCE`].
+    pub aud: String,
+    /// A unique id for this token.
+    pub jti: Uuid,
+}
+
+/// Signs and checks access tokens with one HMAC secret.
+#[derive(Clone)]
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    /// Lifetime of an access token, in seconds.
+    pub access_ttl_secs: i64,
+    /// Lifetime of a refresh token, in days.
+    pub refresh_ttl_days: i64,
+}
+
+impl TokenKeys {
+    /// Keys from a secret of at least [`MIN_SECRET_BYTES`]; a shorter one is refused.
+    pub fn new(secret: &[u8], access_ttl_secs: u64, refresh_ttl_days: u32) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            secret.len() >= MIN_SECRET_BYTES,
+            "SLIPWAY_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes long"
+        );
+        // Only HS256 is accepted: `alg: none` and every other algorithm fail to decode.
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.leeway = 5;
+        Ok(Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            access_ttl_secs: i64::try_from(access_ttl_secs)?,
+            refresh_ttl_days: i64::from(refresh_ttl_days),
+        })
+    }
+
+    /// A random 64-byte secret, for a `serve` started without one.
+    pub fn random_secret() -> Vec<u8> {
+        let mut secret = vec![0u8; 64];
+        rand::rng().fill_bytes(&mut secret);
+        secret
+    }
+
+    /// Signs an access token for a user.
+    pub fn issue_access(
+        &self,
+        user_id: Uuid,
+        role: Role,
+        org: Option<Uuid>,
+    ) -> anyhow::Result<String> {
+        let now = Utc::now().timestamp();
+        let claims = Claims {
+            sub: user_id,
+            role,
+            org,
+            iat: now,
+            exp: now + self.access_ttl_secs,
+            iss: ISSUER.to_owned(),
+            aud: AUDIENCE.to_owned(),
+            jti: Uuid::new_v4(),
+        };
+        Ok(jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
+    }
+
+    /// Checks signature, algorithm, expiry, issuer and audience; `None` for anything wrong.
+    pub fn verify_access(&self, token: &str) -> Option<Claims> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()
+            .map(|d| d.claims)
+    }
+}
+
+/// A new refresh token: 256 random bits, URL-safe base64.
+pub fn new_refresh_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The stored form of a refresh token.
+pub fn refresh_token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_secret_is_refused() {
+        assert!(TokenKeys::new(&[7u8; 31], 900, 30).is_err());
+        assert!(TokenKeys::new(&[7u8; 32], 900, 30).is_ok());
+    }
+
+    #[test]
+    fn an_issued_token_verifies_and_a_tampered_one_does_not() {
+        let keys = TokenKeys::new(&[7u8; 32], 900, 30).expect("keys");
+        let id = Uuid::new_v4();
+        let token = keys.issue_access(id, Role::Manager, None).expect("token");
+        assert_eq!(keys.verify_access(&token).expect("valid").sub, id);
+        let other = TokenKeys::new(&[8u8; 32], 900, 30).expect("keys");
+        assert!(other.verify_access(&token).is_none());
+    }
+
+    #[test]
+    fn refresh_tokens_carry_256_bits() {
+        let token = new_refresh_token();
+        assert_eq!(URL_SAFE_NO_PAD.decode(&token).expect("base64").len(), 32);
+        assert_ne!(token, new_refresh_token());
+        assert_eq!(refresh_token_hash(&token).len(), 32);
+    }
+}

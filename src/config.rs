@@ -1,0 +1,59 @@
+//! Runtime configuration: one struct, read from the environment, overridable by flags.
+
+use clap::Args;
+
+/// How to reach PostgreSQL and how big the pool is.
+#[derive(Debug, Clone, Args)]
+pub struct DbConfig {
+    /// PostgreSQL URL; `serve` creates the database if it does not exist.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/slipway",
+        hide_env_values = true
+    )]
+    pub database_url: String,
+
+    /// Connections in the pool shared by all workers.
+    #[arg(long, env = "SLIPWAY_DB_POOL_SIZE", default_value_t = 16)]
+    pub db_pool_size: usize,
+}
+
+/// Everything `serve` needs.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Database settings.
+    #[command(flatten)]
+    pub db: DbConfig,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "SLIPWAY_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// HMAC secret for access tokens, at least 32 bytes. Without it a random one is made
+    /// and every token dies with the process.
+    #[arg(long, env = "SLIPWAY_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Lifetime of an access token, in seconds.
+    #[arg(long, env = "SLIPWAY_ACCESS_TOKEN_TTL_SECS", default_value_t = 900)]
+    pub access_token_ttl_secs: u64,
+
+    /// Lifetime of a refresh token, in days.
+    #[arg(long, env = "SLIPWAY_REFRESH_TOKEN_TTL_DAYS", default_value_t = 30)]
+    pub refresh_token_ttl_days: u32,
+
+    /// HTTP worker threads; 0 means one per CPU core.
+    #[arg(long, env = "SLIPWAY_WORKERS", default_value_t = 0)]
+    pub workers: usize,
+
+    /// Password hashes computed at once (each takes 19 MiB and a core for tens of ms);
+    /// 0 means one per CPU core.
+    #[arg(long, env = "SLIPWAY_HASH_CONCURRENCY", default_value_t = 0)]
+    pub hash_concurrency: usize,
+}
+
+/// The number of CPU cores, for the "0 means one per core" settings.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from)
+}

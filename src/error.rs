@@ -1,0 +1,331 @@
+//! The one error type of the API and its RFC 9457 `application/problem+json` rendering.
+//!
+//! Handlers return `Result<_, ApiError>` and use `?`; database errors map themselves here,
+//! so a unique or exclusion violation becomes the right 409 without noise at the call site.
+
+use actix_web::{HttpResponse, ResponseError, http::StatusCode, http::header};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// The state conflicts a request can run into (409), each with its problem `type` code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictKind {
+    /// Another live booking holds the dock at an overlapping time.
+    DockConflict,
+    /// The vessel is booked into another dock at an overlapping time.
+    VesselDoubleBooked,
+    /// The technician already has an overlapping assignment.
+    TechnicianDoubleBooked,
+    /// The technician already logged work overlapping this time.
+    WorkLogOverlap,
+    /// Another vessel has this IMO number.
+    DuplicateImo,
+    /// Another user has this email (compared case-insensitively).
+    DuplicateEmail,
+    /// Another certification type has this code.
+    DuplicateCode,
+    /// The job's status machine does not allow this move for this caller.
+    IllegalTransition,
+    /// The job is not in a status that allows this change.
+    JobNotActive,
+    /// The item was already decided.
+    AlreadyDecided,
+}
+
+impl ConflictKind {
+    /// The `type` code of the problem body.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::DockConflict => "dock-conflict",
+            Self::VesselDoubleBooked => "vessel-double-booked",
+            Self::TechnicianDoubleBooked => "technician-double-booked",
+            Self::WorkLogOverlap => "work-log-overlap",
+            Self::DuplicateImo => "duplicate-imo",
+            Self::DuplicateEmail => "duplicate-email",
+            Self::DuplicateCode => "duplicate-code",
+            Self::IllegalTransition => "illegal-transition",
+            Self::JobNotActive => "job-not-active",
+            Self::AlreadyDecided => "already-decided",
+        }
+    }
+}
+
+/// One invalid field of a 422 (or a 400 where the field is known).
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct FieldError {
+    /// The request field, in `snake_case` as sent (`ends_at`, `password`).
+    pub field: String,
+    /// What is wrong with it, for a person to read.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A field error from anything string-like.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Every error the API answers with. Each variant names its status and problem `type`.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400 `malformed-request`: not JSON, wrong JSON types, unknown field or enum value.
+    #[error("malformed request: {0}")]
+    Malformed(String),
+    /// 401 `unauthorized`: missing, malformed, expired or wrongly signed token; wrong login.
+    #[error("unauthorized: {0}")]
+    Unauthorized(&'static str),
+    /// 403 `forbidden`: the caller's role may not use this endpoint at all.
+    #[error("forbidden")]
+    Forbidden,
+    /// 404 `not-found`: does not exist, or is outside the caller's scope.
+    #[error("not found")]
+    NotFound,
+    /// 405 `method-not-allowed`: the path exists, the method does not.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// 409 with the kind's code; names the conflicting resource and allowed targets if known.
+    #[error("conflict: {detail}")]
+    Conflict {
+        /// Which conflict.
+        kind: ConflictKind,
+        /// A sentence for a person.
+        detail: String,
+        /// The resource this request collides with, where there is one.
+        conflicting_id: Option<Uuid>,
+        /// For `illegal-transition`: the statuses this caller may move the job to.
+        allowed_targets: Option<Vec<String>>,
+    },
+    /// 412 `precondition-failed`: `If-Match` was given and is stale.
+    #[error("precondition failed")]
+    PreconditionFailed,
+    /// 413 `payload-too-large`: body over 64 KiB.
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// 415 `unsupported-media-type`: a body that is not `application/json`.
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// 422 `validation-failed`: well-formed but invalid values, one entry per field.
+    #[error("validation failed: {0:?}")]
+    Validation(Vec<FieldError>),
+    /// 429 `too-many-requests`: login throttling; `Retry-After` in seconds.
+    #[error("too many requests")]
+    TooManyRequests {
+        /// Seconds until another attempt may succeed.
+        retry_after_secs: u64,
+    },
+    /// 503 `unavailable`: a dependency (the database) cannot be reached.
+    #[error("service unavailable")]
+    Unavailable,
+    /// 500 `internal`: anything unexpected. The cause is logged, never sent.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// The problem+json body, as documented in the OpenAPI document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// `/problems/<code>`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// Short summary of the problem type.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What happened, for a person to read.
+    pub detail: String,
+    /// Validation errors, one per field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+    /// The id of the resource this request conflicts with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflicting_id: Option<Uuid>,
+    /// For `illegal-transition`: the statuses the caller may move the job to now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_targets: Option<Vec<String>>,
+}
+
+impl ApiError {
+    /// A 422 with a single field error.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// A 409 without a conflicting resource id.
+    pub fn conflict(kind: ConflictKind, detail: impl Into<String>) -> Self {
+        Self::Conflict {
+            kind,
+            detail: detail.into(),
+            conflicting_id: None,
+            allowed_targets: None,
+        }
+    }
+
+    fn code_and_title(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::Malformed(_) => ("malformed-request", "Malformed request"),
+            Self::Unauthorized(_) => ("unauthorized", "Unauthorized"),
+            Self::Forbidden => ("forbidden", "Forbidden"),
+            Self::NotFound => ("not-found", "Not found"),
+            Self::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
+            Self::Conflict { kind, .. } => (kind.code(), "Conflict"),
+            Self::PreconditionFailed => ("precondition-failed", "Precondition failed"),
+            Self::PayloadTooLarge => ("payload-too-large", "Payload too large"),
+            Self::UnsupportedMediaType => ("unsupported-media-type", "Unsupported media type"),
+            Self::Validation(_) => ("validation-failed", "Validation failed"),
+            Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
+            Self::Unavailable => ("unavailable", "Service unavailable"),
+            Self::Internal(_) => ("internal", "Internal server error"),
+        }
+    }
+
+    /// The body sent for this error; never carries an internal cause.
+    pub fn problem(&self) -> Problem {
+        let (code, title) = self.code_and_title();
+        let detail = match self {
+            Self::Malformed(d) => d.clone(),
+            Self::Unauthorized(d) => (*d).to_owned(),
+            Self::Forbidden => "Your role may not use this endpoint.".to_owned(),
+            Self::NotFound => "No such resource.".to_owned(),
+            Self::MethodNotAllowed => "This path does not accept that method.".to_owned(),
+            Self::Conflict { detail, .. } => detail.clone(),
+            Self::PreconditionFailed => {
+                "The resource changed since you read it (If-Match is stale); read it again."
+                    .to_owned()
+            }
+            Self::PayloadTooLarge => "The request body is over 64 KiB.".to_owned(),
+            Self::UnsupportedMediaType => "Send the body as application/json.".to_owned(),
+            Self::Validation(errors) => errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            Self::TooManyRequests { retry_after_secs } => {
+                format!("Too many failed attempts; try again in {retry_after_secs} seconds.")
+            }
+            Self::Unavailable => "The service cannot reach its database.".to_owned(),
+            Self::Internal(_) => "Something went wrong on our side.".to_owned(),
+        };
+        let (conflicting_id, allowed_targets) = match self {
+            Self::Conflict {
+                conflicting_id,
+                allowed_targets,
+                ..
+            } => (*conflicting_id, allowed_targets.clone()),
+            _ => (None, None),
+        };
+        Problem {
+            problem_type: format!("/problems/{code}"),
+            title: title.to_owned(),
+            status: self.status_code().as_u16(),
+            detail,
+            errors: match self {
+                Self::Validation(errors) => Some(errors.clone()),
+                _ => None,
+            },
+            conflicting_id,
+            allowed_targets,
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Malformed(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Internal(cause) = self {
+            tracing::error!(error = format!("{cause:#}"), "request failed");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type("application/problem+json");
+        match self {
+            Self::Unauthorized(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            Self::TooManyRequests { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            Self::MethodNotAllowed => {}
+            _ => {}
+        }
+        response.json(self.problem())
+    }
+}
+
+/// Maps constraint names to the conflict they mean. Every unique or exclusion constraint
+/// that a request can hit is listed here; anything else is a bug and becomes a 500.
+fn conflict_for_constraint(name: &str) -> Option<(ConflictKind, &'static str)> {
+    Some(match name {
+        "users_email_lower_key" => (
+            ConflictKind::DuplicateEmail,
+            "A user with this email already exists.",
+        ),
+        _ => return None,
+    })
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match &err {
+            Error::NotFound => Self::NotFound,
+            Error::DatabaseError(kind, info) => {
+                if let Some((kind, detail)) =
+                    info.constraint_name().and_then(conflict_for_constraint)
+                {
+                    return Self::conflict(kind, detail);
+                }
+                match kind {
+                    DatabaseErrorKind::ForeignKeyViolation => {
+                        tracing::info!(constraint = info.constraint_name(), "foreign key refused");
+                        Self::invalid("id", "refers to a resource that does not exist")
+                    }
+                    DatabaseErrorKind::CheckViolation => {
+                        tracing::info!(constraint = info.constraint_name(), "check refused");
+                        Self::invalid("body", "a value is outside what is allowed")
+                    }
+                    _ => Self::Internal(err.into()),
+                }
+            }
+            _ => Self::Internal(err.into()),
+        }
+    }
+}
+
+impl From<diesel_async::pooled_connection::deadpool::PoolError> for ApiError {
+    fn from(err: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
+        Self::Internal(anyhow::anyhow!("database pool: {err}"))
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(err: actix_web::error::BlockingError) -> Self {
+        Self::Internal(anyhow::anyhow!("blocking task: {err}"))
+    }
+}
+
+impl From<tokio::task::JoinError> for ApiError {
+    fn from(err: tokio::task::JoinError) -> Self {
+        Self::Internal(anyhow::anyhow!("blocking task: {err}"))
+    }
+}

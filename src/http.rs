@@ -1,0 +1,115 @@
+//! HTTP plumbing shared by every route: extractor error handlers that answer problem+json,
+//! the request log line, and the fallbacks for unknown paths and methods.
+
+use std::time::Instant;
+
+use actix_web::{
+    Error, HttpRequest, HttpResponse,
+    body::MessageBody,
+    dev::{ServiceRequest, ServiceResponse},
+    error::{JsonPayloadError, PathError, PayloadError, QueryPayloadError},
+    http::header::{HeaderName, HeaderValue},
+    middleware::Next,
+    web,
+};
+use tracing::Instrument;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+
+/// Request bodies above this size are refused with 413.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> Error {
+    let api = match err {
+        JsonPayloadError::Overflow { .. }
+        | JsonPayloadError::OverflowKnownLength { .. }
+        | JsonPayloadError::Payload(PayloadError::Overflow) => ApiError::PayloadTooLarge,
+        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
+        JsonPayloadError::Deserialize(e) => ApiError::Malformed(describe_serde_error(&e)),
+        other => ApiError::Malformed(format!("could not read the body: {other}")),
+    };
+    api.into()
+}
+
+/// serde's message without the line/column noise when the body is a single line.
+fn describe_serde_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match e.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            format!("The body is not valid JSON: {text}")
+        }
+        _ => format!("The body does not match the expected shape: {text}"),
+    }
+}
+
+fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> Error {
+    ApiError::Malformed(format!("Invalid query string: {err}")).into()
+}
+
+fn path_error(err: PathError, _req: &HttpRequest) -> Error {
+    ApiError::Malformed(format!("Invalid path parameter: {err}")).into()
+}
+
+/// Registers the extractor configurations on an app or scope.
+pub fn configure_extractors(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(
+        web::JsonConfig::default()
+            .limit(MAX_BODY_BYTES)
+            .error_handler(json_error),
+    )
+    .app_data(web::QueryConfig::default().error_handler(query_error))
+    .app_data(web::PathConfig::default().error_handler(path_error));
+}
+
+/// 404 problem for a path no route serves.
+pub async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound)
+}
+
+/// 405 problem for a method a route does not serve.
+pub async fn method_not_allowed() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::MethodNotAllowed)
+}
+
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// One log line per request: request id, method, path, status and latency. The query
+/// string and headers are left out, so no credential can reach the log.
+pub async fn log_request(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let request_id = Uuid::new_v4();
+    let method = req.method().clone();
+    let path = req.path().to_owned();
+    let started = Instant::now();
+    let span = tracing::info_span!("request", %request_id);
+    let result = next.call(req).instrument(span.clone()).await;
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let _entered = span.enter();
+    match result {
+        Ok(mut res) => {
+            tracing::info!(%method, %path, status = res.status().as_u16(), latency_ms, "request");
+            if let Ok(value) = HeaderValue::from_str(&request_id.to_string()) {
+                res.headers_mut().insert(REQUEST_ID.clone(), value);
+            }
+            Ok(res)
+        }
+        Err(err) => {
+            let status = err.as_response_error().status_code().as_u16();
+            tracing::info!(%method, %path, status, latency_ms, "request");
+            Err(err)
+        }
+    }
+}
+
+/// The JSON `201 Created` answer.
+pub fn created<T: serde::Serialize>(body: &T) -> HttpResponse {
+    HttpResponse::Created().json(body)
+}
+
+/// A route resource whose unsupported methods answer a 405 problem.
+pub fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(method_not_allowed))
+}

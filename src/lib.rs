@@ -1,0 +1,100 @@
+//! Slipway: the work-order system of a ship-repair yard.
+//!
+//! Yard managers schedule docks and certified technicians; shipowners follow their
+//! vessels' repairs and approve quotes from abroad; technicians log their shifts. This
+//! crate is the REST API; `main.rs` is only its command line.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod openapi;
+pub mod organizations;
+pub mod pagination;
+pub mod schema;
+pub mod sql_enum;
+pub mod users;
+
+use std::net::TcpListener;
+
+use actix_web::{
+    App, HttpServer,
+    body::MessageBody,
+    dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse},
+    middleware::from_fn,
+    web,
+};
+
+use auth::{password::Passwords, tokens::TokenKeys};
+use db::Db;
+use openapi::OpenApiJson;
+
+/// Everything the handlers share. Cloning is cheap (all `Arc`s); nothing here is state
+/// of a user or request, so any number of instances can run behind a load balancer.
+#[derive(Clone)]
+pub struct AppState {
+    /// The PostgreSQL pool.
+    pub db: web::Data<Db>,
+    /// Access-token keys.
+    pub keys: web::Data<TokenKeys>,
+    /// The password hasher.
+    pub passwords: web::Data<Passwords>,
+    /// The rendered OpenAPI document.
+    pub openapi: web::Data<OpenApiJson>,
+}
+
+impl AppState {
+    /// Assembles the state from its parts.
+    pub fn new(db: Db, keys: TokenKeys, passwords: Passwords) -> anyhow::Result<Self> {
+        Ok(Self {
+            db: web::Data::new(db),
+            keys: web::Data::new(keys),
+            passwords: web::Data::new(passwords),
+            openapi: web::Data::new(OpenApiJson::render()?),
+        })
+    }
+}
+
+/// The application: every route, the extractor error handlers and the request log.
+pub fn app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .wrap(from_fn(http::log_request))
+        .app_data(state.db)
+        .app_data(state.keys)
+        .app_data(state.passwords)
+        .app_data(state.openapi)
+        .configure(http::configure_extractors)
+        .configure(health::routes)
+        .configure(openapi::docs_routes)
+        .service(
+            web::scope("/api/v1")
+                .configure(auth::routes)
+                .configure(users::routes)
+                .configure(organizations::routes)
+                .configure(openapi::api_routes),
+        )
+        .default_service(web::to(http::not_found))
+}
+
+/// Starts the HTTP server on an already bound listener.
+pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io::Result<Server> {
+    let server = HttpServer::new(move || app(state.clone())).listen(listener)?;
+    let server = if workers > 0 {
+        server.workers(workers)
+    } else {
+        server
+    };
+    Ok(server.run())
+}

@@ -1,0 +1,131 @@
+//! The `slipway` command line: `serve`, `migrate`, `create-manager`.
+
+use std::{io::Read, net::TcpListener};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use slipway::{
+    AppState,
+    auth::{Role, password, tokens::TokenKeys},
+    config::{Config, DbConfig, cores},
+    db,
+    users::{models::NewUserRow, queries, rules},
+};
+use tracing_subscriber::EnvFilter;
+
+/// Slipway: work orders for a ship-repair yard.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the database if missing, apply migrations, and serve the API.
+    Serve(Config),
+    /// Create the database if missing and apply pending migrations.
+    Migrate(DbConfig),
+    /// Create a yard manager; the password is read from standard input.
+    CreateManager {
+        #[command(flatten)]
+        db: DbConfig,
+        /// Login email.
+        #[arg(long)]
+        email: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    match Cli::parse().command {
+        Command::Serve(config) => serve(config).await,
+        Command::Migrate(db) => prepare_database(&db.database_url).await,
+        Command::CreateManager { db, email, name } => create_manager(&db, email, name).await,
+    }
+}
+
+async fn prepare_database(url: &str) -> anyhow::Result<()> {
+    db::create_database_if_missing(url).await?;
+    db::run_migrations(url).await
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let secret = match &config.jwt_secret {
+        Some(secret) => secret.as_bytes().to_vec(),
+        None => {
+            tracing::warn!(
+                "SLIPWAY_JWT_SECRET is not set: using a random secret; every token dies with this process"
+            );
+            TokenKeys::random_secret()
+        }
+    };
+    let keys = TokenKeys::new(
+        &secret,
+        config.access_token_ttl_secs,
+        config.refresh_token_ttl_days,
+    )?;
+    prepare_database(&config.db.database_url).await?;
+    let pool = db::pool(&config.db.database_url, config.db.db_pool_size)?;
+    let hashers = if config.hash_concurrency == 0 {
+        cores()
+    } else {
+        config.hash_concurrency
+    };
+    let passwords =
+        tokio::task::spawn_blocking(move || password::Passwords::new(hashers)).await??;
+    let state = AppState::new(pool, keys, passwords)?;
+    let listener =
+        TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
+    tracing::info!(address = %listener.local_addr()?, "serving");
+    slipway::serve(listener, state, config.workers)?.await?;
+    Ok(())
+}
+
+async fn create_manager(db_config: &DbConfig, email: String, name: String) -> anyhow::Result<()> {
+    let email = email.trim().to_owned();
+    rules::check_email(&email).map_err(|e| anyhow::anyhow!("--email {}", e.message))?;
+    rules::check_name("name", &name).map_err(|e| anyhow::anyhow!("--name {}", e.message))?;
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("reading the password from stdin")?;
+    let pw = input.lines().next().unwrap_or_default().to_owned();
+    password::check_new_password("password", &pw)
+        .map_err(|e| anyhow::anyhow!("the password {}", e.message))?;
+    prepare_database(&db_config.database_url).await?;
+    let password_hash = tokio::task::spawn_blocking(move || password::hash_blocking(&pw)).await??;
+    let pool = db::pool(&db_config.database_url, 1)?;
+    let mut conn = pool.get().await?;
+    let row = NewUserRow {
+        email: email.clone(),
+        full_name: name.trim().to_owned(),
+        password_hash,
+        role: Role::Manager,
+        organization_id: None,
+    };
+    match queries::insert(&mut conn, row).await {
+        Ok(user) => {
+            println!(
+                "created manager {} <{}> ({})",
+                user.full_name, user.email, user.id
+            );
+            Ok(())
+        }
+        Err(diesel::result::Error::DatabaseError(_, info))
+            if info.constraint_name() == Some("users_email_lower_key") =>
+        {
+            anyhow::bail!("a user with email {email} already exists")
+        }
+        Err(e) => Err(e.into()),
+    }
+}
