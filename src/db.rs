@@ -27,22 +27,30 @@ pub fn pool(database_url: &str, size: usize) -> anyhow::Result<Db> {
         .context("building the database pool")
 }
 
-/// Splits `postgres://host/db?x` into the URL of the server's `postgres` database and `db`.
-fn split_database_url(url: &str) -> anyhow::Result<(String, String)> {
+/// Splits a URL into what comes before the database name, the name, and the query.
+fn url_parts(url: &str) -> anyhow::Result<(&str, &str, &str)> {
     let scheme_end = url.find("://").context("DATABASE_URL has no scheme")? + 3;
-    let (base, query) = match url.find('?') {
-        Some(q) => (&url[..q], &url[q..]),
-        None => (url, ""),
-    };
+    let (base, query) = url.split_at(url.find('?').unwrap_or(url.len()));
     let slash = base[scheme_end..]
         .rfind('/')
         .map(|i| i + scheme_end)
         .context("DATABASE_URL names no database")?;
     let name = &base[slash + 1..];
     anyhow::ensure!(!name.is_empty(), "DATABASE_URL names no database");
+    Ok((&base[..=slash], name, query))
+}
+
+/// The same server and options as `url`, but the database `name`.
+pub fn with_database_name(url: &str, name: &str) -> anyhow::Result<String> {
+    let (prefix, _, query) = url_parts(url)?;
+    Ok(format!("{prefix}{name}{query}"))
+}
+
+/// Splits `postgres://host/db?x` into the URL of the server's `postgres` database and `db`.
+pub fn split_database_url(url: &str) -> anyhow::Result<(String, String)> {
     Ok((
-        format!("{}/postgres{query}", &base[..slash]),
-        name.to_owned(),
+        with_database_name(url, "postgres")?,
+        url_parts(url)?.1.to_owned(),
     ))
 }
 

@@ -106,9 +106,6 @@ pub enum ApiError {
     /// 413 `payload-too-large`: body over 64 KiB.
     #[error("payload too large")]
     PayloadTooLarge,
-    /// 415 `unsupported-media-type`: a body that is not `application/json`.
-    #[error("unsupported media type")]
-    UnsupportedMediaType,
     /// 422 `validation-failed`: well-formed but invalid values, one entry per field.
     #[error("validation failed: {0:?}")]
     Validation(Vec<FieldError>),
@@ -175,7 +172,6 @@ impl ApiError {
             Self::Conflict { kind, .. } => (kind.code(), "Conflict"),
             Self::PreconditionFailed => ("precondition-failed", "Precondition failed"),
             Self::PayloadTooLarge => ("payload-too-large", "Payload too large"),
-            Self::UnsupportedMediaType => ("unsupported-media-type", "Unsupported media type"),
             Self::Validation(_) => ("validation-failed", "Validation failed"),
             Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             Self::Unavailable => ("unavailable", "Service unavailable"),
@@ -198,7 +194,6 @@ impl ApiError {
                     .to_owned()
             }
             Self::PayloadTooLarge => "The request body is over 64 KiB.".to_owned(),
-            Self::UnsupportedMediaType => "Send the body as application/json.".to_owned(),
             Self::Validation(errors) => errors
                 .iter()
                 .map(|e| format!("{}: {}", e.field, e.message))
@@ -244,7 +239,6 @@ impl ResponseError for ApiError {
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -265,7 +259,6 @@ impl ResponseError for ApiError {
             Self::TooManyRequests { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
-            Self::MethodNotAllowed => {}
             _ => {}
         }
         response.json(self.problem())
@@ -284,6 +277,19 @@ fn conflict_for_constraint(name: &str) -> Option<(ConflictKind, &'static str)> {
     })
 }
 
+/// The column behind a foreign key named by PostgreSQL's default, `<table>_<column>_fkey`.
+fn foreign_key_field(table: Option<&str>, constraint: Option<&str>) -> String {
+    table
+        .zip(constraint)
+        .and_then(|(table, name)| {
+            name.strip_prefix(table)?
+                .strip_prefix('_')?
+                .strip_suffix("_fkey")
+        })
+        .unwrap_or("id")
+        .to_owned()
+}
+
 impl From<diesel::result::Error> for ApiError {
     fn from(err: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
@@ -296,10 +302,10 @@ impl From<diesel::result::Error> for ApiError {
                     return Self::conflict(kind, detail);
                 }
                 match kind {
-                    DatabaseErrorKind::ForeignKeyViolation => {
-                        tracing::info!(constraint = info.constraint_name(), "foreign key refused");
-                        Self::invalid("id", "refers to a resource that does not exist")
-                    }
+                    DatabaseErrorKind::ForeignKeyViolation => Self::invalid(
+                        foreign_key_field(info.table_name(), info.constraint_name()),
+                        "refers to a resource that does not exist",
+                    ),
                     DatabaseErrorKind::CheckViolation => {
                         tracing::info!(constraint = info.constraint_name(), "check refused");
                         Self::invalid("body", "a value is outside what is allowed")

@@ -25,7 +25,9 @@ fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> Error {
         JsonPayloadError::Overflow { .. }
         | JsonPayloadError::OverflowKnownLength { .. }
         | JsonPayloadError::Payload(PayloadError::Overflow) => ApiError::PayloadTooLarge,
-        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
+        JsonPayloadError::ContentType => ApiError::Malformed(
+            "The body must be JSON, sent as Content-Type: application/json.".into(),
+        ),
         JsonPayloadError::Deserialize(e) => ApiError::Malformed(describe_serde_error(&e)),
         other => ApiError::Malformed(format!("could not read the body: {other}")),
     };

@@ -90,6 +90,18 @@ pub async fn store_refresh_token(
         .map(drop)
 }
 
+/// The state of a stored refresh token.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = refresh_tokens, check_for_backend(diesel::pg::Pg))]
+struct StoredRefreshToken {
+    id: Uuid,
+    user_id: Uuid,
+    family_id: Uuid,
+    expires_at: DateTime<Utc>,
+    rotated_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+}
+
 /// What presenting a refresh token amounted to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Presented {
@@ -113,28 +125,22 @@ pub async fn rotate_refresh_token(
     conn: &mut AsyncPgConnection,
     token_hash: &[u8],
 ) -> QueryResult<Presented> {
-    let row: Option<(
-        Uuid,
-        Uuid,
-        Uuid,
-        DateTime<Utc>,
-        Option<DateTime<Utc>>,
-        Option<DateTime<Utc>>,
-    )> = refresh_tokens::table
+    let row: Option<StoredRefreshToken> = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(token_hash))
-        .select((
-            refresh_tokens::id,
-            refresh_tokens::user_id,
-            refresh_tokens::family_id,
-            refresh_tokens::expires_at,
-            refresh_tokens::rotated_at,
-            refresh_tokens::revoked_at,
-        ))
+        .select(StoredRefreshToken::as_select())
         .for_update()
         .first(conn)
         .await
         .optional()?;
-    let Some((id, user_id, family, expires_at, rotated_at, revoked_at)) = row else {
+    let Some(StoredRefreshToken {
+        id,
+        user_id,
+        family_id: family,
+        expires_at,
+        rotated_at,
+        revoked_at,
+    }) = row
+    else {
         return Ok(Presented::Invalid);
     };
     if revoked_at.is_some() || expires_at <= Utc::now() {

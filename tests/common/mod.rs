@@ -1,0 +1,381 @@
+//! The black-box test harness: `TestApp::spawn()` starts the real server on port 0 against
+//! a fresh database cloned from a migrated template, and tests talk HTTP to it.
+
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the harness"
+)]
+
+use std::{net::TcpListener, sync::OnceLock};
+
+use actix_web::dev::ServerHandle;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use reqwest::{Method, StatusCode, header::HeaderMap};
+use serde_json::{Value, json};
+use slipway::{
+    AppState,
+    auth::{Role, password, tokens::TokenKeys},
+    db::{self, Db},
+    users::{models::NewUserRow, queries as users},
+};
+use uuid::Uuid;
+
+/// The secret the test server signs tokens with (tests craft their own tokens with it).
+pub const JWT_SECRET: &[u8] = b"slipway-test-secret-of-forty-bytes-long!";
+/// The password of every user the fixtures create.
+pub const PASSWORD: &str = "correct-horse-battery";
+
+fn base_url() -> String {
+    std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(f)
+}
+
+async fn admin() -> AsyncPgConnection {
+    let (admin_url, _) = db::split_database_url(&base_url()).expect("DATABASE_URL");
+    AsyncPgConnection::establish(&admin_url)
+        .await
+        .expect("connect to PostgreSQL")
+}
+
+async fn execute(conn: &mut AsyncPgConnection, sql: &str) {
+    diesel::sql_query(sql)
+        .execute(conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// Builds the template database once per migrations fingerprint. An advisory lock keeps
+/// concurrent test processes from building it twice; it is built under a temporary name
+/// and renamed when complete, so a crashed build never leaves a half-migrated template.
+fn template() -> &'static str {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        std::thread::spawn(|| {
+            block_on(async {
+                let name = format!("slipway_tpl_{}", db::MIGRATIONS_FINGERPRINT);
+                let mut conn = admin().await;
+                execute(&mut conn, "SELECT pg_advisory_lock(7215001)").await;
+                #[derive(diesel::QueryableByName)]
+                struct Found {
+                    #[diesel(sql_type = diesel::sql_types::BigInt)]
+                    n: i64,
+                }
+                let found: Found =
+                    diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+                        .bind::<diesel::sql_types::Text, _>(&name)
+                        .get_result(&mut conn)
+                        .await
+                        .expect("look up template");
+                if found.n == 0 {
+                    let building = format!("{name}_building");
+                    execute(
+                        &mut conn,
+                        &format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"),
+                    )
+                    .await;
+                    execute(&mut conn, &format!("CREATE DATABASE {building}")).await;
+                    let url = db::with_database_name(&base_url(), &building).expect("url");
+                    db::run_migrations(&url)
+                        .await
+                        .expect("migrate the template");
+                    execute(
+                        &mut conn,
+                        &format!("ALTER DATABASE {building} RENAME TO {name}"),
+                    )
+                    .await;
+                }
+                execute(&mut conn, "SELECT pg_advisory_unlock(7215001)").await;
+                name
+            })
+        })
+        .join()
+        .expect("template thread")
+    })
+}
+
+fn password_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| password::hash_blocking(PASSWORD).expect("hash"))
+}
+
+/// An answer from the server.
+#[derive(Debug)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The body parsed as JSON (`Null` when empty or not JSON).
+    pub body: Value,
+}
+
+impl Reply {
+    /// The problem `type` of an error body.
+    pub fn problem_type(&self) -> &str {
+        self.body["type"].as_str().unwrap_or_default()
+    }
+
+    /// The `Content-Type` header.
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    /// Asserts the status, printing the body when it differs.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Self {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected answer: {:#}",
+            self.body
+        );
+        self
+    }
+
+    /// Asserts an error status and problem type, and that the body is problem+json.
+    #[track_caller]
+    pub fn expect_problem(self, status: u16, code: &str) -> Self {
+        let reply = self.expect(status);
+        assert_eq!(
+            reply.problem_type(),
+            format!("/problems/{code}"),
+            "{:#}",
+            reply.body
+        );
+        assert_eq!(reply.content_type(), "application/problem+json");
+        assert_eq!(reply.body["status"], status);
+        reply
+    }
+
+    /// The `id` field as a UUID.
+    pub fn id(&self) -> Uuid {
+        self.body["id"]
+            .as_str()
+            .and_then(|s| s.parse().ok())
+            .expect("an id in the body")
+    }
+}
+
+/// A logged-in user.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The user's id.
+    pub user_id: Uuid,
+    /// Login email.
+    pub email: String,
+    /// Access token.
+    pub token: String,
+    /// Refresh token.
+    pub refresh: String,
+}
+
+/// A running server on its own database.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub address: String,
+    /// The HTTP client.
+    pub http: reqwest::Client,
+    /// A pool on the test database, for fixtures and for checking what was stored.
+    pub db: Db,
+    database: Option<String>,
+    server: ServerHandle,
+}
+
+impl TestApp {
+    /// Starts the server on a new database cloned from the migrated template.
+    pub async fn spawn() -> Self {
+        let template = template();
+        let database = format!("slipway_test_{}", Uuid::new_v4().simple());
+        let mut conn = admin().await;
+        execute(
+            &mut conn,
+            &format!("CREATE DATABASE {database} TEMPLATE {template}"),
+        )
+        .await;
+        let url = db::with_database_name(&base_url(), &database).expect("url");
+        Self::start(&url, Some(database)).await
+    }
+
+    /// Starts the server against a database URL nothing listens on.
+    pub async fn spawn_without_database() -> Self {
+        Self::start("postgres://postgres@127.0.0.1:1/nowhere", None).await
+    }
+
+    async fn start(url: &str, database: Option<String>) -> Self {
+        let db = db::pool(url, 8).expect("pool");
+        let keys = TokenKeys::new(JWT_SECRET, 900, 30).expect("keys");
+        let passwords = password::Passwords::new(2).expect("hasher");
+        let state = AppState::new(db.clone(), keys, passwords).expect("state");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let address = format!("http://{}", listener.local_addr().expect("address"));
+        let server = slipway::serve(listener, state, 2).expect("server");
+        let handle = server.handle();
+        tokio::spawn(server);
+        Self {
+            address,
+            http: reqwest::Client::new(),
+            db,
+            database,
+            server: handle,
+        }
+    }
+
+    /// Sends a request with an optional bearer token and JSON body.
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut req = self.http.request(method, format!("{}{path}", self.address));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        Self::read(req.send().await.expect("request sent")).await
+    }
+
+    /// Reads a response into a [`Reply`].
+    pub async fn read(resp: reqwest::Response) -> Reply {
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.expect("body");
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// `GET` with a token.
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.request(Method::GET, path, Some(token), None).await
+    }
+
+    /// `POST` JSON with a token.
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.request(Method::POST, path, Some(token), Some(body))
+            .await
+    }
+
+    /// `PATCH` JSON with a token.
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.request(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    /// `POST /api/v1/auth/login`.
+    pub async fn login(&self, email: &str, password: &str) -> Reply {
+        self.request(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": email, "password": password})),
+        )
+        .await
+    }
+
+    /// Inserts a user straight into the database (password [`PASSWORD`]).
+    pub async fn insert_user(&self, role: Role, organization_id: Option<Uuid>) -> (Uuid, String) {
+        let email = format!("{}-{}@test.slipway.example", role, Uuid::new_v4().simple());
+        let mut conn = self.db.get().await.expect("connection");
+        let row = NewUserRow {
+            email: email.clone(),
+            full_name: format!("Test {role}"),
+            password_hash: password_hash().to_owned(),
+            role,
+            organization_id,
+        };
+        let user = users::insert(&mut conn, row).await.expect("insert user");
+        (user.id, email)
+    }
+
+    /// Inserts a user and logs in as them.
+    pub async fn session(&self, role: Role, organization_id: Option<Uuid>) -> Session {
+        let (user_id, email) = self.insert_user(role, organization_id).await;
+        let reply = self.login(&email, PASSWORD).await.expect(200);
+        Session {
+            user_id,
+            email,
+            token: reply.body["access_token"]
+                .as_str()
+                .expect("access token")
+                .to_owned(),
+            refresh: reply.body["refresh_token"]
+                .as_str()
+                .expect("refresh token")
+                .to_owned(),
+        }
+    }
+
+    /// A logged-in yard manager.
+    pub async fn manager(&self) -> Session {
+        self.session(Role::Manager, None).await
+    }
+
+    /// A logged-in technician.
+    pub async fn technician(&self) -> Session {
+        self.session(Role::Technician, None).await
+    }
+
+    /// A logged-in user of a client organisation.
+    pub async fn client(&self, organization_id: Uuid) -> Session {
+        self.session(Role::Client, Some(organization_id)).await
+    }
+
+    /// Creates a client organisation through the API.
+    pub async fn organization(&self, manager: &Session, name: &str, country: &str) -> Uuid {
+        self.post(
+            "/api/v1/organizations",
+            &manager.token,
+            json!({"name": name, "country": country}),
+        )
+        .await
+        .expect(201)
+        .id()
+    }
+
+    /// The database URL of this app's database.
+    pub fn database_url(&self) -> String {
+        db::with_database_name(&base_url(), self.database.as_deref().expect("a database"))
+            .expect("url")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Asks the server to stop without waiting: its command loop runs on the test's
+        // runtime, which is busy right here. FORCE ends whatever connections remain.
+        drop(self.server.stop(false));
+        let database = self.database.take();
+        std::thread::spawn(move || {
+            block_on(async move {
+                if let Some(database) = database {
+                    let mut conn = admin().await;
+                    execute(
+                        &mut conn,
+                        &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"),
+                    )
+                    .await;
+                }
+            });
+        })
+        .join()
+        .ok();
+    }
+}

@@ -1,0 +1,198 @@
+//! SPEC section 3 and "Operations": problem+json for every kind of bad input, the body
+//! limit, probes, the request id, the OpenAPI document and the offline docs page.
+
+mod common;
+
+use common::TestApp;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn malformed_json_gets_a_400_problem_body() {
+    let app = TestApp::spawn().await;
+    let manager = app.manager().await;
+    let resp = app
+        .http
+        .post(format!("{}/api/v1/organizations", app.address))
+        .bearer_auth(&manager.token)
+        .header("content-type", "application/json")
+        .body("{\"name\": \"Unclosed")
+        .send()
+        .await
+        .unwrap();
+    let reply = TestApp::read(resp)
+        .await
+        .expect_problem(400, "malformed-request");
+    assert!(reply.body["title"].is_string() && reply.body["detail"].is_string());
+}
+
+#[tokio::test]
+async fn wrong_json_types_and_missing_content_type_get_400() {
+    let app = TestApp::spawn().await;
+    let manager = app.manager().await;
+    app.post(
+        "/api/v1/organizations",
+        &manager.token,
+        json!({"name": 42, "country": "GR"}),
+    )
+    .await
+    .expect_problem(400, "malformed-request");
+    app.post("/api/v1/organizations", &manager.token, json!(["a list"]))
+        .await
+        .expect_problem(400, "malformed-request");
+    let resp = app
+        .http
+        .post(format!("{}/api/v1/organizations", app.address))
+        .bearer_auth(&manager.token)
+        .header("content-type", "text/plain")
+        .body("name=Foo")
+        .send()
+        .await
+        .unwrap();
+    TestApp::read(resp)
+        .await
+        .expect_problem(400, "malformed-request");
+}
+
+#[tokio::test]
+async fn a_body_over_64_kib_gets_413() {
+    let app = TestApp::spawn().await;
+    let manager = app.manager().await;
+    let big = json!({"name": "x".repeat(70 * 1024), "country": "GR"});
+    app.post("/api/v1/organizations", &manager.token, big)
+        .await
+        .expect_problem(413, "payload-too-large");
+    let list = app
+        .get("/api/v1/organizations", &manager.token)
+        .await
+        .expect(200);
+    assert_eq!(list.body["items"], json!([]));
+}
+
+#[tokio::test]
+async fn a_malformed_id_in_the_path_gets_400() {
+    let app = TestApp::spawn().await;
+    let manager = app.manager().await;
+    app.get("/api/v1/organizations/not-a-uuid", &manager.token)
+        .await
+        .expect_problem(400, "malformed-request");
+}
+
+#[tokio::test]
+async fn unknown_paths_get_404_and_unknown_methods_405_as_problems() {
+    let app = TestApp::spawn().await;
+    app.request(Method::GET, "/api/v1/no-such-thing", None, None)
+        .await
+        .expect_problem(404, "not-found");
+    app.request(Method::DELETE, "/api/v1/organizations", None, None)
+        .await
+        .expect_problem(405, "method-not-allowed");
+}
+
+#[tokio::test]
+async fn probes_answer_and_every_response_has_a_request_id() {
+    let app = TestApp::spawn().await;
+    let health = app
+        .request(Method::GET, "/healthz", None, None)
+        .await
+        .expect(200);
+    assert!(health.headers.contains_key("x-request-id"));
+    let ready = app
+        .request(Method::GET, "/readyz", None, None)
+        .await
+        .expect(200);
+    assert_eq!(ready.body["status"], "ready");
+}
+
+#[tokio::test]
+async fn readyz_is_503_when_the_database_is_unreachable() {
+    let app = TestApp::spawn_without_database().await;
+    app.request(Method::GET, "/healthz", None, None)
+        .await
+        .expect(200);
+    let reply = app
+        .request(Method::GET, "/readyz", None, None)
+        .await
+        .expect_problem(503, "unavailable");
+    let text = reply.body.to_string();
+    assert!(
+        !text.contains("127.0.0.1") && !text.contains("connection"),
+        "leaks internals: {text}"
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_endpoint_and_the_bearer_scheme() {
+    let app = TestApp::spawn().await;
+    let doc = app
+        .request(Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .expect(200)
+        .body;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+    let expected: &[(&str, &[&str])] = &[
+        ("/healthz", &["get"]),
+        ("/readyz", &["get"]),
+        ("/api/v1/auth/login", &["post"]),
+        ("/api/v1/auth/refresh", &["post"]),
+        ("/api/v1/auth/logout", &["post"]),
+        ("/api/v1/me", &["get"]),
+        ("/api/v1/me/password", &["post"]),
+        ("/api/v1/users", &["get", "post"]),
+        ("/api/v1/users/{id}", &["get", "patch"]),
+        ("/api/v1/organizations", &["get", "post"]),
+        ("/api/v1/organizations/{id}", &["get", "patch"]),
+    ];
+    for (path, methods) in expected {
+        for method in *methods {
+            assert!(
+                doc["paths"][path][method].is_object(),
+                "{method} {path} is not documented"
+            );
+        }
+    }
+    // Request bodies refuse unknown fields in the document, as the server does.
+    let create_user = &doc["components"]["schemas"]["CreateUser"];
+    assert_eq!(
+        create_user["additionalProperties"],
+        Value::Bool(false),
+        "{create_user:#}"
+    );
+}
+
+#[tokio::test]
+async fn the_docs_page_is_served_with_its_assets() {
+    let app = TestApp::spawn().await;
+    let page = app
+        .http
+        .get(format!("{}/docs", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("/docs/swagger-ui-bundle.js") && html.contains("/docs/init.js"));
+    assert!(
+        !html.contains("https://"),
+        "the page must not need the internet"
+    );
+    for asset in [
+        "/docs/swagger-ui-bundle.js",
+        "/docs/swagger-ui.css",
+        "/docs/init.js",
+    ] {
+        let resp = app
+            .http
+            .get(format!("{}{asset}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 200, "{asset}");
+        assert!(resp.bytes().await.unwrap().len() > 50, "{asset}");
+    }
+}
