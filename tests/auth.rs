@@ -424,3 +424,91 @@ async fn create_manager_reads_the_password_from_stdin_and_the_manager_can_log_in
     assert_eq!(reply.body["user"]["role"], "manager");
     assert_eq!(reply.body["user"]["full_name"], "Zhang Wei");
 }
+
+#[tokio::test]
+async fn no_password_token_or_hash_reaches_the_log_even_at_trace_level() {
+    let app = TestApp::spawn().await;
+    let (_, email) = app.insert_user(Role::Manager, None).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let secret = "a-log-test-secret-that-is-long-enough-1234";
+    // The log goes to a file: a pipe nobody reads would fill up and stall the server.
+    let log_path = std::env::temp_dir().join(format!("slipway-log-{}.txt", Uuid::new_v4()));
+    let log_file = std::fs::File::create(&log_path).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_slipway"))
+        .arg("serve")
+        .env("DATABASE_URL", app.database_url())
+        .env("SLIPWAY_BIND", format!("127.0.0.1:{port}"))
+        .env("SLIPWAY_JWT_SECRET", secret)
+        .env("RUST_LOG", "trace")
+        .stdout(log_file.try_clone().unwrap())
+        .stderr(log_file)
+        .spawn()
+        .expect("run slipway");
+    let base = format!("http://127.0.0.1:{port}");
+    let mut up = false;
+    for _ in 0..100 {
+        if app.http.get(format!("{base}/healthz")).send().await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(up, "the server did not start");
+    let login: Value = app
+        .http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access = login["access_token"]
+        .as_str()
+        .expect("logged in")
+        .to_owned();
+    let refresh_token = login["refresh_token"].as_str().unwrap().to_owned();
+    let refreshed = app
+        .http
+        .post(format!("{base}/api/v1/auth/refresh"))
+        .json(&json!({"refresh_token": refresh_token}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refreshed.status().as_u16(), 200);
+    let changed = app
+        .http
+        .post(format!("{base}/api/v1/me/password"))
+        .bearer_auth(&access)
+        .json(&json!({"current_password": PASSWORD, "new_password": "another-long-passphrase"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status().as_u16(), 204);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    std::fs::remove_file(&log_path).ok();
+    assert!(
+        log.contains("/api/v1/auth/login"),
+        "the request log is missing:\n{log}"
+    );
+    for secret_text in [
+        PASSWORD,
+        "another-long-passphrase",
+        &access,
+        &refresh_token,
+        secret,
+        "$argon2id$",
+    ] {
+        assert!(
+            !log.contains(secret_text),
+            "the log contains a secret ({secret_text})"
+        );
+    }
+}
