@@ -273,6 +273,10 @@ fn conflict_for_constraint(name: &str) -> Option<(ConflictKind, &'static str)> {
             ConflictKind::DuplicateEmail,
             "A user with this email already exists.",
         ),
+        "vessels_imo_number_key" => (
+            ConflictKind::DuplicateImo,
+            "Another vessel already has this IMO number.",
+        ),
         _ => return None,
     })
 }

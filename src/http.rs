@@ -115,3 +115,52 @@ pub fn created<T: serde::Serialize>(body: &T) -> HttpResponse {
 pub fn resource(path: &str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(method_not_allowed))
 }
+
+/// For PATCH bodies: a field that is present (even as `null`) deserialises to `Some`, an
+/// absent one (with `#[serde(default)]`) stays `None`. So `null` can clear a value.
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    serde::Deserialize::deserialize(deserializer).map(Some)
+}
+
+/// The `If-Match` header of a request, for optimistic concurrency on versioned resources.
+#[derive(Debug, Clone, Default)]
+pub struct IfMatch(Option<String>);
+
+impl IfMatch {
+    /// 412 unless the header is absent, `*`, or lists `"<version>"` (weak tags count).
+    pub fn check(&self, version: i32) -> Result<(), ApiError> {
+        let Some(header) = &self.0 else { return Ok(()) };
+        let wanted = version.to_string();
+        let matches = header.split(',').map(str::trim).any(|tag| {
+            let tag = tag.strip_prefix("W/").unwrap_or(tag);
+            tag == "*" || tag.trim_matches('"') == wanted
+        });
+        if matches {
+            Ok(())
+        } else {
+            Err(ApiError::PreconditionFailed)
+        }
+    }
+}
+
+impl actix_web::FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let value = req
+            .headers()
+            .get(actix_web::http::header::IF_MATCH)
+            .map(|v| v.to_str().unwrap_or("\u{0}").to_owned());
+        std::future::ready(Ok(Self(value)))
+    }
+}
+
+/// The `ETag` header for a version.
+pub fn etag(version: i32) -> (actix_web::http::header::HeaderName, String) {
+    (actix_web::http::header::ETAG, format!("\"{version}\""))
+}

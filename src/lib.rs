@@ -10,12 +10,16 @@ pub mod db;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod jobs;
+pub mod money;
 pub mod openapi;
 pub mod organizations;
 pub mod pagination;
 pub mod schema;
 pub mod sql_enum;
+pub mod tasks;
 pub mod users;
+pub mod vessels;
 
 use std::net::TcpListener;
 
@@ -83,6 +87,9 @@ pub fn app(
                 .configure(auth::routes)
                 .configure(users::routes)
                 .configure(organizations::routes)
+                .configure(vessels::routes)
+                .configure(jobs::routes)
+                .configure(tasks::routes)
                 .configure(openapi::api_routes),
         )
         .default_service(web::to(http::not_found))

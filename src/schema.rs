@@ -1,6 +1,69 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    additional_work (id) {
+        id -> Uuid,
+        job_id -> Uuid,
+        description -> Text,
+        amount -> Numeric,
+        currency -> Text,
+        status -> Text,
+        decided_at -> Nullable<Timestamptz>,
+        decided_by -> Nullable<Uuid>,
+        decision_note -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    job_events (id) {
+        id -> Uuid,
+        job_id -> Uuid,
+        at -> Timestamptz,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        actor_id -> Uuid,
+        actor_role -> Text,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    job_number_counters (year) {
+        year -> Int4,
+        last_value -> Int4,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Uuid,
+        number -> Text,
+        vessel_id -> Uuid,
+        organization_id -> Uuid,
+        title -> Text,
+        description -> Text,
+        priority -> Text,
+        status -> Text,
+        requested_start -> Nullable<Timestamptz>,
+        quote_amount -> Nullable<Numeric>,
+        quote_currency -> Nullable<Text>,
+        quote_valid_until -> Nullable<Date>,
+        quote_note -> Nullable<Text>,
+        planned_start -> Nullable<Timestamptz>,
+        planned_end -> Nullable<Timestamptz>,
+        invoiced_amount -> Nullable<Numeric>,
+        invoiced_currency -> Nullable<Text>,
+        closed_at -> Nullable<Timestamptz>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
     login_failures (id) {
         id -> Int8,
         email_key -> Text,
@@ -32,6 +95,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    tasks (id) {
+        id -> Uuid,
+        job_id -> Uuid,
+        title -> Text,
+        description -> Nullable<Text>,
+        estimated_hours -> Float8,
+        required_certification -> Nullable<Text>,
+        status -> Text,
+        progress_percent -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Uuid,
         email -> Text,
@@ -45,7 +123,47 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(refresh_tokens -> users (user_id));
-diesel::joinable!(users -> organizations (organization_id));
+diesel::table! {
+    vessels (id) {
+        id -> Uuid,
+        imo_number -> Nullable<Text>,
+        name -> Text,
+        vessel_type -> Text,
+        flag -> Text,
+        owner_organization_id -> Uuid,
+        gross_tonnage -> Float8,
+        length_overall_m -> Float8,
+        beam_m -> Float8,
+        draft_m -> Float8,
+        lightweight_t -> Nullable<Float8>,
+        year_built -> Nullable<Int4>,
+        class_society -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
 
-diesel::allow_tables_to_appear_in_same_query!(login_failures, organizations, refresh_tokens, users,);
+diesel::joinable!(additional_work -> jobs (job_id));
+diesel::joinable!(additional_work -> users (decided_by));
+diesel::joinable!(job_events -> jobs (job_id));
+diesel::joinable!(job_events -> users (actor_id));
+diesel::joinable!(jobs -> organizations (organization_id));
+diesel::joinable!(jobs -> users (created_by));
+diesel::joinable!(jobs -> vessels (vessel_id));
+diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(tasks -> jobs (job_id));
+diesel::joinable!(users -> organizations (organization_id));
+diesel::joinable!(vessels -> organizations (owner_organization_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    additional_work,
+    job_events,
+    job_number_counters,
+    jobs,
+    login_failures,
+    organizations,
+    refresh_tokens,
+    tasks,
+    users,
+    vessels,
+);

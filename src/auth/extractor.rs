@@ -35,10 +35,33 @@ impl AuthUser {
         }
     }
 
+    /// Which rows the caller may see.
+    pub fn scope(&self) -> Scope {
+        match (self.role, self.org) {
+            (Role::Manager, _) => Scope::Yard,
+            (Role::Client, Some(org)) => Scope::Organization(org),
+            // A client token always carries its organisation (checked on decode); one
+            // without would see nothing.
+            (Role::Client, None) => Scope::Organization(Uuid::nil()),
+            (Role::Technician, _) => Scope::Technician(self.id),
+        }
+    }
+
     /// Whether the caller is a yard manager.
     pub fn is_manager(&self) -> bool {
         self.role == Role::Manager
     }
+}
+
+/// The rows a caller may see, applied inside every query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// A manager: the whole yard.
+    Yard,
+    /// A client: its organisation's vessels, jobs and bookings.
+    Organization(Uuid),
+    /// A technician (the user id): the jobs, tasks and vessels of their assignments.
+    Technician(Uuid),
 }
 
 fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {

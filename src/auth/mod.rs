@@ -9,7 +9,7 @@ pub mod tokens;
 
 use actix_web::web;
 
-pub use extractor::AuthUser;
+pub use extractor::{AuthUser, Scope};
 
 crate::text_enum! {
     /// What a user may see and do (SPEC section 2).

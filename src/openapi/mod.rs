@@ -7,7 +7,7 @@ use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
-use crate::{auth, error, health, organizations, pagination, users};
+use crate::{auth, error, health, jobs, organizations, pagination, tasks, users, vessels};
 
 /// Adds the bearer scheme every protected operation refers to.
 struct BearerScheme;
@@ -43,6 +43,13 @@ impl Modify for BearerScheme {
         organizations::handlers::list_organizations,
         organizations::handlers::get_organization,
         organizations::handlers::update_organization,
+        vessels::handlers::create_vessel, vessels::handlers::list_vessels,
+        vessels::handlers::get_vessel, vessels::handlers::update_vessel,
+        jobs::handlers::create_job, jobs::handlers::list_jobs, jobs::handlers::get_job,
+        jobs::handlers::update_job, jobs::handlers::put_quote, jobs::handlers::transition,
+        jobs::handlers::list_events, jobs::handlers::create_additional_work,
+        jobs::handlers::list_additional_work, jobs::handlers::decide_additional_work,
+        tasks::handlers::create_task, tasks::handlers::list_tasks, tasks::handlers::update_task,
     ),
     components(schemas(error::Problem, error::FieldError, pagination::Page<users::models::UserView>))
 )]

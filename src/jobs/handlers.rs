@@ -1,0 +1,602 @@
+//! `/jobs` endpoints: the repair job from the owner's request to the closed invoice.
+
+use actix_web::{HttpResponse, web};
+use chrono::{Datelike, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use uuid::Uuid;
+
+use super::{
+    models::{
+        AdditionalWorkStatus, AdditionalWorkView, CreateAdditionalWork, CreateJob,
+        DecideAdditionalWork, Decision, EventKind, EventView, JobListQuery, JobView, NewEvent,
+        PageQuery, PutQuote, Transition, UpdateJob,
+    },
+    queries::{self, JobChanges, NewJob},
+    rules::{self, Conditions, JobStatus, Refusal},
+};
+use crate::{
+    auth::{AuthUser, Role, Scope},
+    db::Db,
+    error::{ApiError, ConflictKind, FieldError, Problem},
+    http::{IfMatch, etag},
+    money::{check_currency, parse_amount},
+    pagination::{Cursor, Page, PageRequest},
+    users::rules::check_name,
+    vessels,
+};
+
+const MAX_DESCRIPTION: usize = 20_000;
+const MAX_NOTE: usize = 2_000;
+
+fn check_len(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) {
+    if value.chars().count() > max {
+        errors.push(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+}
+
+fn validated<T>(value: T, errors: Vec<FieldError>) -> Result<T, ApiError> {
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// A note that says something, or nothing.
+fn meaningful(note: Option<String>) -> Option<String> {
+    note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())
+}
+
+fn event(job_id: Uuid, user: &AuthUser, kind: EventKind) -> NewEvent {
+    NewEvent {
+        job_id,
+        kind,
+        from_status: None,
+        to_status: None,
+        actor_id: user.id,
+        actor_role: user.role,
+        note: None,
+    }
+}
+
+fn job_response(status: actix_web::http::StatusCode, view: &JobView) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header(etag(view.version))
+        .json(view)
+}
+
+fn job_not_active(status: JobStatus) -> ApiError {
+    ApiError::conflict(
+        ConflictKind::JobNotActive,
+        format!("The job is {status}; this change is not possible now."),
+    )
+}
+
+/// Request a repair: managers for any vessel, clients for their organisation's vessels.
+#[utoipa::path(post, path = "/api/v1/jobs", tag = "jobs", request_body = CreateJob,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created, status `requested`", body = JobView, headers(("ETag" = String))),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Technicians cannot request jobs", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vessel in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_job(
+    user: AuthUser,
+    db: web::Data<Db>,
+    body: web::Json<CreateJob>,
+) -> Result<HttpResponse, ApiError> {
+    user.require_any(&[Role::Manager, Role::Client])?;
+    let b = body.into_inner();
+    let mut errors = Vec::new();
+    if let Err(e) = check_name("title", &b.title) {
+        errors.push(e);
+    }
+    check_len("description", &b.description, MAX_DESCRIPTION, &mut errors);
+    validated((), errors)?;
+    let mut conn = db.get().await?;
+    let job_id = conn
+        .transaction(async |conn| {
+            let vessel = vessels::queries::by_id(conn, b.vessel_id, user.scope()).await?;
+            let number = queries::next_number(conn, Utc::now().year()).await?;
+            let job = queries::insert(
+                conn,
+                NewJob {
+                    number,
+                    vessel_id: vessel.id,
+                    organization_id: vessel.owner_organization_id,
+                    title: b.title.trim().to_owned(),
+                    description: b.description,
+                    priority: b.priority,
+                    requested_start: b.requested_start,
+                    created_by: user.id,
+                },
+            )
+            .await?;
+            let mut created = event(job.id, &user, EventKind::Created);
+            created.to_status = Some(JobStatus::Requested);
+            queries::add_event(conn, created).await?;
+            Ok::<_, ApiError>(job.id)
+        })
+        .await?;
+    let view = queries::find_view(&mut conn, job_id, Scope::Yard).await?;
+    Ok(job_response(actix_web::http::StatusCode::CREATED, &view))
+}
+
+/// List jobs, newest first: managers all, clients their organisation's, technicians
+/// those they are assigned to.
+#[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", params(JobListQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of jobs", body = Page<JobView>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_jobs(
+    user: AuthUser,
+    db: web::Data<Db>,
+    query: web::Query<JobListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let mut conn = db.get().await?;
+    let mut rows = queries::list(&mut conn, &query, user.scope(), &page).await?;
+    let next = if rows.len() as i64 > page.limit {
+        rows.truncate(page.limit as usize);
+        rows.last().map(|(j, _)| {
+            Cursor {
+                at: j.created_at,
+                id: j.id,
+            }
+            .encode()
+        })
+    } else {
+        None
+    };
+    let items = queries::views(&mut conn, rows).await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        next_cursor: next,
+    }))
+}
+
+/// One job, with its `ETag`.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "jobs", params(("id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The job", body = JobView, headers(("ETag" = String))),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_job(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = db.get().await?;
+    let view = queries::find_view(&mut conn, *id, user.scope()).await?;
+    Ok(job_response(actix_web::http::StatusCode::OK, &view))
+}
+
+/// Change title, description, priority or planned dates (manager; honours `If-Match`).
+#[utoipa::path(patch, path = "/api/v1/jobs/{id}", tag = "jobs", params(("id" = Uuid, Path),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read; stale -> 412")),
+    request_body = UpdateJob, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The changed job", body = JobView, headers(("ETag" = String))),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The job is closed or cancelled (`job-not-active`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update_job(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: web::Json<UpdateJob>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Role::Manager)?;
+    let b = body.into_inner();
+    let mut errors = Vec::new();
+    if let Some(Err(e)) = b.title.as_deref().map(|t| check_name("title", t)) {
+        errors.push(e);
+    }
+    if let Some(d) = &b.description {
+        check_len("description", d, MAX_DESCRIPTION, &mut errors);
+    }
+    validated((), errors)?;
+    let id = id.into_inner();
+    let mut conn = db.get().await?;
+    conn.transaction(async |conn| {
+        let job = queries::lock(conn, id, Scope::Yard).await?;
+        if_match.check(job.version)?;
+        if job.status.is_final() {
+            return Err(job_not_active(job.status));
+        }
+        let start = b.planned_start.or(job.planned_start);
+        let end = b.planned_end.or(job.planned_end);
+        if let (Some(start), Some(end)) = (start, end)
+            && end <= start
+        {
+            return Err(ApiError::invalid(
+                "planned_end",
+                "must be after planned_start",
+            ));
+        }
+        let dates_changed = b.planned_start.is_some() || b.planned_end.is_some();
+        queries::update_fields(
+            conn,
+            id,
+            JobChanges {
+                title: b.title.map(|t| t.trim().to_owned()),
+                description: b.description,
+                priority: b.priority,
+                planned_start: b.planned_start,
+                planned_end: b.planned_end,
+            },
+        )
+        .await?;
+        let mut updated = event(id, &user, EventKind::Updated);
+        updated.note = dates_changed.then(|| "planned dates changed".to_owned());
+        queries::add_event(conn, updated).await?;
+        Ok(())
+    })
+    .await?;
+    let view = queries::find_view(&mut conn, id, Scope::Yard).await?;
+    Ok(job_response(actix_web::http::StatusCode::OK, &view))
+}
+
+/// Quote a price (manager): from `requested` or `quoted` to `quoted`, replacing any
+/// earlier quote. Honours `If-Match`.
+#[utoipa::path(put, path = "/api/v1/jobs/{id}/quote", tag = "jobs", params(("id" = Uuid, Path),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read; stale -> 412")),
+    request_body = PutQuote, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The quoted job", body = JobView, headers(("ETag" = String))),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Past quoting (`illegal-transition`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid amount, currency or date", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn put_quote(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: web::Json<PutQuote>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Role::Manager)?;
+    let b = body.into_inner();
+    let mut errors = Vec::new();
+    let amount = parse_amount("amount", &b.amount)
+        .map_err(|e| errors.push(e))
+        .ok();
+    if let Err(e) = check_currency("currency", &b.currency) {
+        errors.push(e);
+    }
+    if let Some(valid_until) = b.valid_until
+        && valid_until < Utc::now().date_naive()
+    {
+        errors.push(FieldError::new("valid_until", "must be today or later"));
+    }
+    if let Some(note) = &b.note {
+        check_len("note", note, MAX_NOTE, &mut errors);
+    }
+    let amount = validated(amount, errors)?.unwrap_or_default();
+    let id = id.into_inner();
+    let note = meaningful(b.note);
+    let mut conn = db.get().await?;
+    conn.transaction(async |conn| {
+        let job = queries::lock(conn, id, Scope::Yard).await?;
+        if_match.check(job.version)?;
+        if !rules::may_quote(job.status) {
+            return Err(illegal(job.status, JobStatus::Quoted, user.role));
+        }
+        queries::set_quote(conn, id, &amount, &b.currency, b.valid_until, note.clone()).await?;
+        let mut quoted = event(id, &user, EventKind::Quoted);
+        quoted.from_status = Some(job.status);
+        quoted.to_status = Some(JobStatus::Quoted);
+        quoted.note = note;
+        queries::add_event(conn, quoted)
+            .await
+            .map_err(ApiError::from)
+    })
+    .await?;
+    let view = queries::find_view(&mut conn, id, Scope::Yard).await?;
+    Ok(job_response(actix_web::http::StatusCode::OK, &view))
+}
+
+fn illegal(from: JobStatus, to: JobStatus, role: Role) -> ApiError {
+    let allowed = rules::allowed_targets(from, role);
+    let hint = if to == JobStatus::Quoted && role == Role::Manager && rules::may_quote(from) {
+        " A quote is put with PUT /api/v1/jobs/{id}/quote."
+    } else {
+        ""
+    };
+    ApiError::Conflict {
+        kind: ConflictKind::IllegalTransition,
+        detail: format!("A job that is {from} cannot be moved to {to} by a {role}.{hint}"),
+        conflicting_id: None,
+        allowed_targets: Some(allowed.iter().map(|s| s.as_str().to_owned()).collect()),
+    }
+}
+
+/// Move a job through its status machine (manager or the job's client; technicians
+/// 403). Honours `If-Match`. Refused moves answer 409 with the allowed targets.
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/transitions", tag = "jobs", params(("id" = Uuid, Path),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read; stale -> 412")),
+    request_body = Transition, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The moved job", body = JobView, headers(("ETag" = String))),
+        (status = 400, description = "Malformed (unknown status)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Technicians never move jobs", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not allowed (`illegal-transition`, with `allowed_targets`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Allowed, but `note` or planned dates are missing", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn transition(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: web::Json<Transition>,
+) -> Result<HttpResponse, ApiError> {
+    user.require_any(&[Role::Manager, Role::Client])?;
+    let Transition { to, note } = body.into_inner();
+    if let Some(note) = &note {
+        let mut errors = Vec::new();
+        check_len("note", note, MAX_NOTE, &mut errors);
+        validated((), errors)?;
+    }
+    let note = meaningful(note);
+    let id = id.into_inner();
+    let mut conn = db.get().await?;
+    conn.transaction(async |conn| {
+        let job = queries::lock(conn, id, user.scope()).await?;
+        if_match.check(job.version)?;
+        let conditions = Conditions {
+            has_note: note.is_some(),
+            has_planned_dates: job.planned_start.is_some() && job.planned_end.is_some(),
+        };
+        match rules::check_transition(job.status, to, user.role, conditions) {
+            Ok(()) => {}
+            Err(Refusal::Illegal(_)) => return Err(illegal(job.status, to, user.role)),
+            Err(Refusal::Missing(fields)) => {
+                return Err(ApiError::Validation(
+                    fields
+                        .into_iter()
+                        .map(|f| FieldError::new(f, format!("is required to move the job to {to}")))
+                        .collect(),
+                ));
+            }
+        }
+        let invoice = if to == JobStatus::Closed {
+            Some(invoice_total(conn, &job).await?)
+        } else {
+            None
+        };
+        queries::set_status(conn, id, to, invoice).await?;
+        let mut moved = event(id, &user, EventKind::StatusChanged);
+        moved.from_status = Some(job.status);
+        moved.to_status = Some(to);
+        moved.note = note;
+        queries::add_event(conn, moved).await?;
+        Ok(())
+    })
+    .await?;
+    let view = queries::find_view(&mut conn, id, user.scope()).await?;
+    Ok(job_response(actix_web::http::StatusCode::OK, &view))
+}
+
+/// Quote plus approved additional work, in the quote's currency.
+async fn invoice_total(
+    conn: &mut AsyncPgConnection,
+    job: &super::models::Job,
+) -> Result<(bigdecimal::BigDecimal, String), ApiError> {
+    let (Some(quote), Some(currency)) = (&job.quote_amount, &job.quote_currency) else {
+        return Err(anyhow::anyhow!("job {} reached close without a quote", job.id).into());
+    };
+    let extra = queries::approved_additional_work(conn, job.id).await?;
+    Ok((quote + extra, currency.clone()))
+}
+
+/// The job's timeline, oldest first; clients do not see the names of yard staff.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/events", tag = "jobs", params(("id" = Uuid, Path), PageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of events", body = Page<EventView>),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_events(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let mut conn = db.get().await?;
+    queries::visible(&mut conn, *id, user.scope()).await?;
+    let rows = queries::events(&mut conn, *id, &page, user.role != Role::Client).await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        rows,
+        &page,
+        |e| Cursor { at: e.at, id: e.id },
+        |e| e,
+    )))
+}
+
+/// Price extra work found during the repair (manager). The job must be active and the
+/// currency the quote's.
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/additional-work", tag = "additional work",
+    params(("id" = Uuid, Path)), request_body = CreateAdditionalWork, security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created, status `pending`", body = AdditionalWorkView),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The job is not active (`job-not-active`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values, or a currency other than the quote's", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_additional_work(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+    body: web::Json<CreateAdditionalWork>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Role::Manager)?;
+    let b = body.into_inner();
+    let mut errors = Vec::new();
+    let description = b.description.trim().to_owned();
+    if description.is_empty() {
+        errors.push(FieldError::new("description", "must not be empty"));
+    }
+    check_len("description", &description, 5000, &mut errors);
+    let amount = parse_amount("amount", &b.amount)
+        .map_err(|e| errors.push(e))
+        .ok();
+    if let Err(e) = check_currency("currency", &b.currency) {
+        errors.push(e);
+    }
+    let amount = validated(amount, errors)?.unwrap_or_default();
+    let id = id.into_inner();
+    let mut conn = db.get().await?;
+    let item = conn
+        .transaction(async |conn| {
+            let job = queries::lock(conn, id, Scope::Yard).await?;
+            if !job.status.is_active() {
+                return Err(job_not_active(job.status));
+            }
+            if job.quote_currency.as_deref() != Some(b.currency.as_str()) {
+                return Err(ApiError::invalid(
+                    "currency",
+                    format!(
+                        "must be the quote's currency, {}",
+                        job.quote_currency.as_deref().unwrap_or("-")
+                    ),
+                ));
+            }
+            let item =
+                queries::insert_additional_work(conn, id, &description, &amount, &b.currency)
+                    .await?;
+            let mut added = event(id, &user, EventKind::AdditionalWorkAdded);
+            added.note = Some(format!(
+                "{} {}: {}",
+                crate::money::format_amount(&amount),
+                b.currency,
+                description
+            ));
+            queries::add_event(conn, added).await?;
+            queries::touch(conn, id).await?;
+            Ok(item)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(AdditionalWorkView::from(item)))
+}
+
+/// A job's additional work, oldest first.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/additional-work", tag = "additional work",
+    params(("id" = Uuid, Path), PageQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of additional work", body = Page<AdditionalWorkView>),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_additional_work(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let mut conn = db.get().await?;
+    queries::visible(&mut conn, *id, user.scope()).await?;
+    let rows = queries::list_additional_work(&mut conn, *id, &page).await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        rows,
+        &page,
+        |w| Cursor {
+            at: w.created_at,
+            id: w.id,
+        },
+        AdditionalWorkView::from,
+    )))
+}
+
+/// Approve or reject an item of additional work (the job's client, or a manager). An
+/// item is decided once: a second decision is 409.
+#[utoipa::path(post, path = "/api/v1/additional-work/{id}/decision", tag = "additional work",
+    params(("id" = Uuid, Path)), request_body = DecideAdditionalWork, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The decided item", body = AdditionalWorkView),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Technicians do not decide", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such item in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided (`illegal-transition`), or the job is closed or cancelled (`job-not-active`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn decide_additional_work(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+    body: web::Json<DecideAdditionalWork>,
+) -> Result<HttpResponse, ApiError> {
+    user.require_any(&[Role::Manager, Role::Client])?;
+    let DecideAdditionalWork { decision, note } = body.into_inner();
+    if let Some(note) = &note {
+        let mut errors = Vec::new();
+        check_len("note", note, MAX_NOTE, &mut errors);
+        validated((), errors)?;
+    }
+    let note = meaningful(note);
+    let id = id.into_inner();
+    let mut conn = db.get().await?;
+    let item = conn
+        .transaction(async |conn| {
+            let (item, job) = queries::lock_additional_work(conn, id, user.scope()).await?;
+            if job.status.is_final() {
+                return Err(job_not_active(job.status));
+            }
+            let status = match decision {
+                Decision::Approved => AdditionalWorkStatus::Approved,
+                Decision::Rejected => AdditionalWorkStatus::Rejected,
+            };
+            let Some(decided) = queries::decide(conn, id, status, user.id, note.clone()).await?
+            else {
+                return Err(ApiError::Conflict {
+                    kind: ConflictKind::IllegalTransition,
+                    detail: format!("This item was already {}.", item.status),
+                    conflicting_id: Some(item.id),
+                    allowed_targets: Some(Vec::new()),
+                });
+            };
+            let mut decided_event = event(job.id, &user, EventKind::AdditionalWorkDecided);
+            decided_event.note = Some(match &note {
+                Some(n) => format!("{status}: {} ({n})", item.description),
+                None => format!("{status}: {}", item.description),
+            });
+            queries::add_event(conn, decided_event).await?;
+            queries::touch(conn, job.id).await?;
+            Ok(decided)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(AdditionalWorkView::from(item)))
+}

@@ -1,0 +1,411 @@
+//! Repair jobs, their events and additional work: rows and API shapes.
+
+use bigdecimal::BigDecimal;
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::rules::{JobStatus, Priority};
+use crate::{
+    auth::Role,
+    money::Money,
+    schema::{additional_work, job_events, jobs, vessels},
+};
+
+/// A row of `jobs`.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = jobs, check_for_backend(diesel::pg::Pg))]
+pub struct Job {
+    /// Id.
+    pub id: Uuid,
+    /// `J-<year>-<n>`.
+    pub number: String,
+    /// The vessel under repair.
+    pub vessel_id: Uuid,
+    /// The client organisation that asked for (and pays for) the job.
+    pub organization_id: Uuid,
+    /// Short title.
+    pub title: String,
+    /// The repair specification in words.
+    pub description: String,
+    /// Urgency.
+    pub priority: Priority,
+    /// Where the job stands.
+    pub status: JobStatus,
+    /// When the owner would like work to start.
+    pub requested_start: Option<DateTime<Utc>>,
+    /// Quoted amount.
+    pub quote_amount: Option<BigDecimal>,
+    /// Quote currency.
+    pub quote_currency: Option<String>,
+    /// Last day the quote holds.
+    pub quote_valid_until: Option<NaiveDate>,
+    /// Remarks on the quote.
+    pub quote_note: Option<String>,
+    /// Planned start of work.
+    pub planned_start: Option<DateTime<Utc>>,
+    /// Planned end of work.
+    pub planned_end: Option<DateTime<Utc>>,
+    /// Invoiced amount, fixed at close.
+    pub invoiced_amount: Option<BigDecimal>,
+    /// Invoice currency.
+    pub invoiced_currency: Option<String>,
+    /// When closed.
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Who created the job.
+    pub created_by: Uuid,
+    /// When created.
+    pub created_at: DateTime<Utc>,
+    /// When last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Incremented on every change; the `ETag`.
+    pub version: i32,
+}
+
+/// The vessel embedded in a job.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = vessels, check_for_backend(diesel::pg::Pg))]
+pub struct VesselSummary {
+    /// Vessel id.
+    pub id: Uuid,
+    /// Vessel name.
+    pub name: String,
+    /// IMO number, or null.
+    pub imo_number: Option<String>,
+}
+
+/// A quote as shown on a job.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QuoteView {
+    /// Decimal string.
+    #[schema(example = "125000.00")]
+    pub amount: String,
+    /// ISO 4217.
+    #[schema(example = "USD")]
+    pub currency: String,
+    /// Last day the quote holds.
+    pub valid_until: Option<NaiveDate>,
+    /// Remarks.
+    pub note: Option<String>,
+}
+
+/// A repair job as the API shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct JobView {
+    /// Id.
+    pub id: Uuid,
+    /// `J-<year>-<n>`.
+    #[schema(example = "J-2026-0001")]
+    pub number: String,
+    /// The vessel.
+    pub vessel: VesselSummary,
+    /// The client organisation.
+    pub organization_id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Priority.
+    pub priority: Priority,
+    /// Status.
+    pub status: JobStatus,
+    /// Requested start.
+    pub requested_start: Option<DateTime<Utc>>,
+    /// The current quote, or null.
+    pub quote: Option<QuoteView>,
+    /// Sum of approved additional work, in the quote's currency; null without a quote.
+    pub additional_work_total: Option<Money>,
+    /// Planned start.
+    pub planned_start: Option<DateTime<Utc>>,
+    /// Planned end.
+    pub planned_end: Option<DateTime<Utc>>,
+    /// Hours-weighted progress of the tasks, 0 to 100.
+    pub progress_percent: f64,
+    /// Quote plus approved additional work, fixed at `closed`; null before.
+    pub invoiced_total: Option<Money>,
+    /// When created.
+    pub created_at: DateTime<Utc>,
+    /// When last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Changes with every update; sent as `ETag`, checked against `If-Match`.
+    pub version: i32,
+}
+
+/// `POST /jobs`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateJob {
+    /// The vessel to repair.
+    pub vessel_id: Uuid,
+    /// Short title.
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    /// The repair specification.
+    #[schema(max_length = 20000)]
+    pub description: String,
+    /// Urgency.
+    pub priority: Priority,
+    /// When the owner would like work to start.
+    #[serde(default)]
+    pub requested_start: Option<DateTime<Utc>>,
+}
+
+/// `PATCH /jobs/{id}` (manager).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateJob {
+    /// New title.
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: Option<String>,
+    /// New description.
+    #[schema(max_length = 20000)]
+    pub description: Option<String>,
+    /// New priority.
+    pub priority: Option<Priority>,
+    /// Planned start of work.
+    pub planned_start: Option<DateTime<Utc>>,
+    /// Planned end of work (after the start).
+    pub planned_end: Option<DateTime<Utc>>,
+}
+
+/// `PUT /jobs/{id}/quote` (manager).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PutQuote {
+    /// Positive decimal string, at most 2 decimals.
+    #[schema(example = "125000.00")]
+    pub amount: String,
+    /// ISO 4217 code.
+    #[schema(example = "USD")]
+    pub currency: String,
+    /// Last day the quote holds (today or later).
+    #[serde(default)]
+    pub valid_until: Option<NaiveDate>,
+    /// Remarks.
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+}
+
+/// `POST /jobs/{id}/transitions`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Transition {
+    /// The status to move to.
+    pub to: JobStatus,
+    /// Why; required for rejecting a quote, putting on hold and late cancellation.
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+}
+
+/// Query of `GET /jobs`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct JobListQuery {
+    /// Only jobs in this status.
+    pub status: Option<JobStatus>,
+    /// Only jobs of this vessel.
+    pub vessel_id: Option<Uuid>,
+    /// Only jobs of this client organisation.
+    pub organization_id: Option<Uuid>,
+    /// Matches the job number or title (any case, any part).
+    pub q: Option<String>,
+    /// Page size, 1 to 200.
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Page query for sub-lists (events, tasks, additional work).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1 to 200.
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+crate::text_enum! {
+    /// What kind of entry a timeline event is.
+    pub enum EventKind {
+        /// The job was requested.
+        Created => "created",
+        /// A quote was put on the job.
+        Quoted => "quoted",
+        /// The status changed.
+        StatusChanged => "status_changed",
+        /// Title, description, priority or planned dates changed.
+        Updated => "updated",
+        /// Extra work was found and priced.
+        AdditionalWorkAdded => "additional_work_added",
+        /// The client decided on extra work.
+        AdditionalWorkDecided => "additional_work_decided",
+        /// A task was added to the repair specification.
+        TaskAdded => "task_added",
+    }
+}
+
+/// A new row of `job_events`.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = job_events)]
+pub struct NewEvent {
+    /// The job.
+    pub job_id: Uuid,
+    /// What happened.
+    pub kind: EventKind,
+    /// Status before.
+    pub from_status: Option<JobStatus>,
+    /// Status after.
+    pub to_status: Option<JobStatus>,
+    /// Who did it.
+    pub actor_id: Uuid,
+    /// Their role.
+    pub actor_role: Role,
+    /// Remarks.
+    pub note: Option<String>,
+}
+
+/// One entry of a job's timeline.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EventView {
+    /// Id.
+    pub id: Uuid,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// What happened.
+    pub kind: EventKind,
+    /// Status before (status changes and quotes).
+    pub from_status: Option<JobStatus>,
+    /// Status after.
+    pub to_status: Option<JobStatus>,
+    /// The role of whoever did it.
+    pub actor_role: Role,
+    /// Their name; only shown to yard staff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor_name: Option<String>,
+    /// Remarks.
+    pub note: Option<String>,
+}
+
+crate::text_enum! {
+    /// Where an item of additional work stands.
+    pub enum AdditionalWorkStatus {
+        /// Awaiting the client's decision.
+        Pending => "pending",
+        /// Approved: counts towards the invoice.
+        Approved => "approved",
+        /// Rejected: will not be done.
+        Rejected => "rejected",
+    }
+}
+
+crate::text_enum! {
+    /// The client's answer to an item of additional work.
+    pub enum Decision {
+        /// Do it and bill it.
+        Approved => "approved",
+        /// Do not.
+        Rejected => "rejected",
+    }
+}
+
+/// An item of additional work, as stored and as shown.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = additional_work, check_for_backend(diesel::pg::Pg))]
+pub struct AdditionalWork {
+    /// Id.
+    pub id: Uuid,
+    /// The job.
+    pub job_id: Uuid,
+    /// What was found and what it takes.
+    pub description: String,
+    /// Price.
+    pub amount: BigDecimal,
+    /// Currency (the quote's).
+    pub currency: String,
+    /// Decision state.
+    pub status: AdditionalWorkStatus,
+    /// When decided.
+    pub decided_at: Option<DateTime<Utc>>,
+    /// Who decided.
+    pub decided_by: Option<Uuid>,
+    /// Remarks with the decision.
+    pub decision_note: Option<String>,
+    /// When found.
+    pub created_at: DateTime<Utc>,
+}
+
+/// An item of additional work as the API shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AdditionalWorkView {
+    /// Id.
+    pub id: Uuid,
+    /// The job.
+    pub job_id: Uuid,
+    /// Description.
+    pub description: String,
+    /// Decimal string.
+    #[schema(example = "8400.00")]
+    pub amount: String,
+    /// ISO 4217.
+    pub currency: String,
+    /// Decision state.
+    pub status: AdditionalWorkStatus,
+    /// When decided.
+    pub decided_at: Option<DateTime<Utc>>,
+    /// Remarks with the decision.
+    pub decision_note: Option<String>,
+    /// When found.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<AdditionalWork> for AdditionalWorkView {
+    fn from(w: AdditionalWork) -> Self {
+        Self {
+            id: w.id,
+            job_id: w.job_id,
+            description: w.description,
+            amount: crate::money::format_amount(&w.amount),
+            currency: w.currency,
+            status: w.status,
+            decided_at: w.decided_at,
+            decision_note: w.decision_note,
+            created_at: w.created_at,
+        }
+    }
+}
+
+/// `POST /jobs/{id}/additional-work` (manager).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAdditionalWork {
+    /// What was found and what it takes.
+    #[schema(min_length = 1, max_length = 5000)]
+    pub description: String,
+    /// Positive decimal string.
+    #[schema(example = "8400.00")]
+    pub amount: String,
+    /// Must be the quote's currency.
+    #[schema(example = "USD")]
+    pub currency: String,
+}
+
+/// `POST /additional-work/{id}/decision`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecideAdditionalWork {
+    /// The answer.
+    pub decision: Decision,
+    /// Remarks.
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+}

@@ -1,0 +1,546 @@
+//! Database access for repair jobs, their timeline and additional work. The caller's
+//! scope is part of every query, so a row outside it is simply not found.
+
+use bigdecimal::BigDecimal;
+use chrono::{DateTime, Utc};
+use diesel::{
+    BoxableExpression,
+    dsl::sql,
+    pg::Pg,
+    prelude::*,
+    sql_types::{Array, Bool, Double, Numeric},
+};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+use super::{
+    models::{
+        AdditionalWork, AdditionalWorkStatus, EventView, Job, JobListQuery, JobView, NewEvent,
+        QuoteView, VesselSummary,
+    },
+    rules::{JobStatus, Priority},
+};
+use crate::{
+    auth::{Role, Scope},
+    money::Money,
+    pagination::PageRequest,
+    schema::{additional_work, job_events, job_number_counters, jobs, users, vessels},
+};
+
+/// Whether a technician may see a job: it has a task they are assigned to. (No
+/// assignments exist yet, so no job.)
+pub fn technician_sees_job<QS: 'static>(
+    _user: Uuid,
+) -> Box<dyn BoxableExpression<QS, Pg, SqlType = Bool>> {
+    Box::new(sql::<Bool>("FALSE"))
+}
+
+/// Whether a technician may see a vessel: one of its jobs is theirs.
+pub fn technician_sees_vessel<QS: 'static>(
+    _user: Uuid,
+) -> Box<dyn BoxableExpression<QS, Pg, SqlType = Bool>> {
+    Box::new(sql::<Bool>("FALSE"))
+}
+
+macro_rules! in_scope {
+    ($query:expr, $scope:expr) => {
+        match $scope {
+            Scope::Yard => $query,
+            Scope::Organization(org) => $query.filter(jobs::organization_id.eq(org)),
+            Scope::Technician(user) => $query.filter(technician_sees_job(user)),
+        }
+    };
+}
+
+/// Hands out the next job number of `year`, under the year's counter-row lock (held
+/// until the surrounding transaction ends).
+pub async fn next_number(conn: &mut AsyncPgConnection, year: i32) -> QueryResult<String> {
+    let n: i32 = diesel::insert_into(job_number_counters::table)
+        .values((
+            job_number_counters::year.eq(year),
+            job_number_counters::last_value.eq(1),
+        ))
+        .on_conflict(job_number_counters::year)
+        .do_update()
+        .set(job_number_counters::last_value.eq(job_number_counters::last_value + 1))
+        .returning(job_number_counters::last_value)
+        .get_result(conn)
+        .await?;
+    Ok(format!("J-{year}-{n:04}"))
+}
+
+/// A new row of `jobs`.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = jobs)]
+pub struct NewJob {
+    /// Job number.
+    pub number: String,
+    /// Vessel.
+    pub vessel_id: Uuid,
+    /// The vessel's owner now.
+    pub organization_id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Priority.
+    pub priority: Priority,
+    /// Requested start.
+    pub requested_start: Option<DateTime<Utc>>,
+    /// Creator.
+    pub created_by: Uuid,
+}
+
+/// Inserts a job.
+pub async fn insert(conn: &mut AsyncPgConnection, row: NewJob) -> QueryResult<Job> {
+    diesel::insert_into(jobs::table)
+        .values(row)
+        .returning(Job::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Locks a job in the caller's scope for the rest of the transaction.
+pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid, scope: Scope) -> QueryResult<Job> {
+    if scope != Scope::Yard {
+        // Boxed (scoped) queries cannot carry FOR UPDATE; a job's organisation never
+        // changes, so checking the scope first and locking second is equivalent.
+        visible(conn, id, scope).await?;
+    }
+    jobs::table
+        .find(id)
+        .select(Job::as_select())
+        .for_update()
+        .first(conn)
+        .await
+}
+
+/// Whether the caller can see the job.
+pub async fn visible(conn: &mut AsyncPgConnection, id: Uuid, scope: Scope) -> QueryResult<()> {
+    let query = jobs::table
+        .filter(jobs::id.eq(id))
+        .select(jobs::id)
+        .into_boxed();
+    in_scope!(query, scope).first::<Uuid>(conn).await.map(drop)
+}
+
+/// Records a timeline event.
+pub async fn add_event(conn: &mut AsyncPgConnection, event: NewEvent) -> QueryResult<()> {
+    diesel::insert_into(job_events::table)
+        .values(event)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Marks a job changed: new version, new `updated_at`.
+pub async fn touch(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    diesel::update(jobs::table.find(id))
+        .set((
+            jobs::version.eq(jobs::version + 1),
+            jobs::updated_at.eq(Utc::now()),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Changes of title, description, priority and planned dates.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = jobs)]
+pub struct JobChanges {
+    /// Title.
+    pub title: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Priority.
+    pub priority: Option<Priority>,
+    /// Planned start.
+    pub planned_start: Option<DateTime<Utc>>,
+    /// Planned end.
+    pub planned_end: Option<DateTime<Utc>>,
+}
+
+/// Applies field changes and bumps the version.
+pub async fn update_fields(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    changes: JobChanges,
+) -> QueryResult<()> {
+    diesel::update(jobs::table.find(id))
+        .set(changes)
+        .execute(conn)
+        .await?;
+    touch(conn, id).await
+}
+
+/// Sets the status (and, for `closed`, the fixed invoice) and bumps the version.
+pub async fn set_status(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    status: JobStatus,
+    invoice: Option<(BigDecimal, String)>,
+) -> QueryResult<()> {
+    let (amount, currency, closed_at) = match invoice {
+        Some((amount, currency)) => (Some(amount), Some(currency), Some(Utc::now())),
+        None => (None, None, None),
+    };
+    diesel::update(jobs::table.find(id))
+        .set((
+            jobs::status.eq(status),
+            jobs::invoiced_amount.eq(amount),
+            jobs::invoiced_currency.eq(currency),
+            jobs::closed_at.eq(closed_at),
+        ))
+        .execute(conn)
+        .await?;
+    touch(conn, id).await
+}
+
+/// Puts a quote on a job (status `quoted`) and bumps the version.
+pub async fn set_quote(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    amount: &BigDecimal,
+    currency: &str,
+    valid_until: Option<chrono::NaiveDate>,
+    note: Option<String>,
+) -> QueryResult<()> {
+    diesel::update(jobs::table.find(id))
+        .set((
+            jobs::status.eq(JobStatus::Quoted),
+            jobs::quote_amount.eq(amount),
+            jobs::quote_currency.eq(currency),
+            jobs::quote_valid_until.eq(valid_until),
+            jobs::quote_note.eq(note),
+        ))
+        .execute(conn)
+        .await?;
+    touch(conn, id).await
+}
+
+/// Sum of a job's approved additional work.
+pub async fn approved_additional_work(
+    conn: &mut AsyncPgConnection,
+    job_id: Uuid,
+) -> QueryResult<BigDecimal> {
+    let total: Option<BigDecimal> = additional_work::table
+        .filter(additional_work::job_id.eq(job_id))
+        .filter(additional_work::status.eq(AdditionalWorkStatus::Approved))
+        .select(diesel::dsl::sum(additional_work::amount))
+        .first(conn)
+        .await?;
+    Ok(total.unwrap_or_else(|| BigDecimal::from(0)))
+}
+
+#[derive(QueryableByName)]
+struct JobTotal {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    job_id: Uuid,
+    #[diesel(sql_type = Numeric)]
+    total: BigDecimal,
+}
+
+#[derive(QueryableByName)]
+struct JobProgress {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    job_id: Uuid,
+    #[diesel(sql_type = Double)]
+    progress: f64,
+}
+
+/// Turns rows into API views, with the approved-work totals and task progress of all of
+/// them loaded in two queries (not two per job).
+pub async fn views(
+    conn: &mut AsyncPgConnection,
+    rows: Vec<(Job, VesselSummary)>,
+) -> QueryResult<Vec<JobView>> {
+    let ids: Vec<Uuid> = rows.iter().map(|(j, _)| j.id).collect();
+    let totals: HashMap<Uuid, BigDecimal> = diesel::sql_query(
+        "SELECT job_id, sum(amount) AS total FROM additional_work \
+         WHERE status = 'approved' AND job_id = ANY($1) GROUP BY job_id",
+    )
+    .bind::<Array<diesel::sql_types::Uuid>, _>(&ids)
+    .load::<JobTotal>(conn)
+    .await?
+    .into_iter()
+    .map(|t| (t.job_id, t.total))
+    .collect();
+    let progress: HashMap<Uuid, f64> = diesel::sql_query(
+        "SELECT job_id, (sum(estimated_hours * CASE WHEN status = 'done' THEN 100 ELSE progress_percent END) \
+         / sum(estimated_hours))::float8 AS progress FROM tasks WHERE job_id = ANY($1) GROUP BY job_id",
+    )
+    .bind::<Array<diesel::sql_types::Uuid>, _>(&ids)
+    .load::<JobProgress>(conn)
+    .await?
+    .into_iter()
+    .map(|p| (p.job_id, p.progress))
+    .collect();
+    Ok(rows
+        .into_iter()
+        .map(|(job, vessel)| {
+            let approved = totals
+                .get(&job.id)
+                .cloned()
+                .unwrap_or_else(|| BigDecimal::from(0));
+            let progress = progress.get(&job.id).copied().unwrap_or(0.0);
+            view(job, vessel, &approved, progress)
+        })
+        .collect())
+}
+
+fn view(job: Job, vessel: VesselSummary, approved: &BigDecimal, progress: f64) -> JobView {
+    let quote = match (&job.quote_amount, &job.quote_currency) {
+        (Some(amount), Some(currency)) => Some(QuoteView {
+            amount: crate::money::format_amount(amount),
+            currency: currency.clone(),
+            valid_until: job.quote_valid_until,
+            note: job.quote_note.clone(),
+        }),
+        _ => None,
+    };
+    let additional_work_total = job
+        .quote_currency
+        .as_deref()
+        .map(|c| Money::new(approved, c));
+    let invoiced_total = match (&job.invoiced_amount, &job.invoiced_currency) {
+        (Some(amount), Some(currency)) => Some(Money::new(amount, currency)),
+        _ => None,
+    };
+    JobView {
+        id: job.id,
+        number: job.number,
+        vessel,
+        organization_id: job.organization_id,
+        title: job.title,
+        description: job.description,
+        priority: job.priority,
+        status: job.status,
+        requested_start: job.requested_start,
+        quote,
+        additional_work_total,
+        planned_start: job.planned_start,
+        planned_end: job.planned_end,
+        progress_percent: (progress * 10.0).round() / 10.0,
+        invoiced_total,
+        created_at: job.created_at,
+        updated_at: job.updated_at,
+        version: job.version,
+    }
+}
+
+/// One job, as the API shows it, within the caller's scope.
+pub async fn find_view(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    scope: Scope,
+) -> QueryResult<JobView> {
+    let query = jobs::table
+        .inner_join(vessels::table)
+        .filter(jobs::id.eq(id))
+        .select((Job::as_select(), VesselSummary::as_select()))
+        .into_boxed();
+    let row = in_scope!(query, scope).first(conn).await?;
+    views(conn, vec![row])
+        .await?
+        .pop()
+        .ok_or(diesel::result::Error::NotFound)
+}
+
+/// A page of jobs, newest first, within the caller's scope.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    filter: &JobListQuery,
+    scope: Scope,
+    page: &PageRequest,
+) -> QueryResult<Vec<(Job, VesselSummary)>> {
+    let mut query = jobs::table
+        .inner_join(vessels::table)
+        .select((Job::as_select(), VesselSummary::as_select()))
+        .into_boxed();
+    query = in_scope!(query, scope);
+    if let Some(status) = filter.status {
+        query = query.filter(jobs::status.eq(status));
+    }
+    if let Some(vessel) = filter.vessel_id {
+        query = query.filter(jobs::vessel_id.eq(vessel));
+    }
+    if let Some(org) = filter.organization_id {
+        query = query.filter(jobs::organization_id.eq(org));
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        query = query.filter(
+            jobs::number
+                .ilike(pattern.clone())
+                .or(jobs::title.ilike(pattern)),
+        );
+    }
+    if let Some(after) = page.after {
+        query = query.filter(
+            jobs::created_at
+                .lt(after.at)
+                .or(jobs::created_at.eq(after.at).and(jobs::id.lt(after.id))),
+        );
+    }
+    query
+        .order((jobs::created_at.desc(), jobs::id.desc()))
+        .limit(page.fetch())
+        .load(conn)
+        .await
+}
+
+/// A page of a job's timeline, oldest first. Names of the actors are loaded only for
+/// yard staff (`with_names`).
+pub async fn events(
+    conn: &mut AsyncPgConnection,
+    job_id: Uuid,
+    page: &PageRequest,
+    with_names: bool,
+) -> QueryResult<Vec<EventView>> {
+    type Row = (
+        Uuid,
+        DateTime<Utc>,
+        super::models::EventKind,
+        Option<JobStatus>,
+        Option<JobStatus>,
+        Role,
+        String,
+        Option<String>,
+    );
+    let mut query = job_events::table
+        .inner_join(users::table)
+        .filter(job_events::job_id.eq(job_id))
+        .select((
+            job_events::id,
+            job_events::at,
+            job_events::kind,
+            job_events::from_status,
+            job_events::to_status,
+            job_events::actor_role,
+            users::full_name,
+            job_events::note,
+        ))
+        .into_boxed();
+    if let Some(after) = page.after {
+        query = query.filter(
+            job_events::at
+                .gt(after.at)
+                .or(job_events::at.eq(after.at).and(job_events::id.gt(after.id))),
+        );
+    }
+    let rows: Vec<Row> = query
+        .order((job_events::at, job_events::id))
+        .limit(page.fetch())
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, at, kind, from_status, to_status, actor_role, name, note)| EventView {
+                id,
+                at,
+                kind,
+                from_status,
+                to_status,
+                actor_role,
+                actor_name: with_names.then_some(name),
+                note,
+            },
+        )
+        .collect())
+}
+
+/// Inserts an item of additional work.
+pub async fn insert_additional_work(
+    conn: &mut AsyncPgConnection,
+    job_id: Uuid,
+    description: &str,
+    amount: &BigDecimal,
+    currency: &str,
+) -> QueryResult<AdditionalWork> {
+    diesel::insert_into(additional_work::table)
+        .values((
+            additional_work::job_id.eq(job_id),
+            additional_work::description.eq(description),
+            additional_work::amount.eq(amount),
+            additional_work::currency.eq(currency),
+        ))
+        .returning(AdditionalWork::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// A page of a job's additional work, oldest first.
+pub async fn list_additional_work(
+    conn: &mut AsyncPgConnection,
+    job_id: Uuid,
+    page: &PageRequest,
+) -> QueryResult<Vec<AdditionalWork>> {
+    let mut query = additional_work::table
+        .filter(additional_work::job_id.eq(job_id))
+        .select(AdditionalWork::as_select())
+        .into_boxed();
+    if let Some(after) = page.after {
+        query = query.filter(
+            additional_work::created_at
+                .gt(after.at)
+                .or(additional_work::created_at
+                    .eq(after.at)
+                    .and(additional_work::id.gt(after.id))),
+        );
+    }
+    query
+        .order((additional_work::created_at, additional_work::id))
+        .limit(page.fetch())
+        .load(conn)
+        .await
+}
+
+/// An item of additional work with its job's status, if the job is in the caller's scope.
+/// Locks the job so a decision and a close cannot interleave.
+pub async fn lock_additional_work(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    scope: Scope,
+) -> QueryResult<(AdditionalWork, Job)> {
+    let item: AdditionalWork = additional_work::table
+        .find(id)
+        .select(AdditionalWork::as_select())
+        .first(conn)
+        .await?;
+    let job = lock(conn, item.job_id, scope).await?;
+    Ok((item, job))
+}
+
+/// Decides a pending item; `None` when it was already decided (the `WHERE` makes two
+/// concurrent decisions impossible: only one finds it pending).
+pub async fn decide(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    status: AdditionalWorkStatus,
+    by: Uuid,
+    note: Option<String>,
+) -> QueryResult<Option<AdditionalWork>> {
+    diesel::update(
+        additional_work::table
+            .filter(additional_work::id.eq(id))
+            .filter(additional_work::status.eq(AdditionalWorkStatus::Pending)),
+    )
+    .set((
+        additional_work::status.eq(status),
+        additional_work::decided_at.eq(Utc::now()),
+        additional_work::decided_by.eq(by),
+        additional_work::decision_note.eq(note),
+    ))
+    .returning(AdditionalWork::as_returning())
+    .get_result(conn)
+    .await
+    .optional()
+}

@@ -1,0 +1,248 @@
+//! Task endpoints: managers write the repair specification; assigned technicians move a
+//! task's status; whoever sees the job sees its tasks.
+
+use actix_web::{HttpResponse, web};
+use diesel_async::AsyncConnection;
+use uuid::Uuid;
+
+use super::{
+    models::{CreateTask, NewTask, Task, TaskChanges, TaskStatus, UpdateTask},
+    queries,
+};
+use crate::{
+    auth::{AuthUser, Role, Scope},
+    db::Db,
+    error::{ApiError, ConflictKind, FieldError, Problem},
+    jobs::{
+        models::{EventKind, NewEvent, PageQuery},
+        queries as jobs,
+    },
+    pagination::{Cursor, Page, PageRequest},
+    users::rules::check_name,
+};
+
+fn check_hours(value: f64, errors: &mut Vec<FieldError>) {
+    if !(value.is_finite() && value > 0.0 && value <= 100_000.0) {
+        errors.push(FieldError::new(
+            "estimated_hours",
+            "must be a positive number of hours (at most 100000)",
+        ));
+    }
+}
+
+fn check_code(value: &str, errors: &mut Vec<FieldError>) {
+    let ok = (1..=50).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+    if !ok {
+        errors.push(FieldError::new(
+            "required_certification",
+            "must be a certification type code",
+        ));
+    }
+}
+
+fn check_description(value: &str, errors: &mut Vec<FieldError>) {
+    if value.chars().count() > 20_000 {
+        errors.push(FieldError::new(
+            "description",
+            "must be at most 20000 characters",
+        ));
+    }
+}
+
+/// Add a task to a job's repair specification (manager).
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/tasks", tag = "tasks", params(("id" = Uuid, Path)),
+    request_body = CreateTask, security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created, status `open`", body = Task),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The job is closed or cancelled (`job-not-active`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_task(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+    body: web::Json<CreateTask>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Role::Manager)?;
+    let b = body.into_inner();
+    let mut errors = Vec::new();
+    if let Err(e) = check_name("title", &b.title) {
+        errors.push(e);
+    }
+    check_hours(b.estimated_hours, &mut errors);
+    if let Some(code) = &b.required_certification {
+        check_code(code, &mut errors);
+    }
+    if let Some(d) = &b.description {
+        check_description(d, &mut errors);
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let job_id = id.into_inner();
+    let mut conn = db.get().await?;
+    let task = conn
+        .transaction(async |conn| {
+            let job = jobs::lock(conn, job_id, Scope::Yard).await?;
+            if job.status.is_final() {
+                return Err(ApiError::conflict(
+                    ConflictKind::JobNotActive,
+                    format!("The job is {}; its specification is fixed.", job.status),
+                ));
+            }
+            let task = queries::insert(
+                conn,
+                NewTask {
+                    job_id,
+                    title: b.title.trim().to_owned(),
+                    description: b.description,
+                    estimated_hours: b.estimated_hours,
+                    required_certification: b.required_certification,
+                },
+            )
+            .await?;
+            jobs::add_event(
+                conn,
+                NewEvent {
+                    job_id,
+                    kind: EventKind::TaskAdded,
+                    from_status: None,
+                    to_status: None,
+                    actor_id: user.id,
+                    actor_role: user.role,
+                    note: Some(task.title.clone()),
+                },
+            )
+            .await?;
+            jobs::touch(conn, job_id).await?;
+            Ok(task)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(task))
+}
+
+/// A job's tasks, in the order they were added.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/tasks", tag = "tasks", params(("id" = Uuid, Path), PageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of tasks", body = Page<Task>),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_tasks(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let mut conn = db.get().await?;
+    jobs::visible(&mut conn, *id, user.scope()).await?;
+    let rows = queries::list(&mut conn, *id, &page).await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        rows,
+        &page,
+        |t| Cursor {
+            at: t.created_at,
+            id: t.id,
+        },
+        |t| t,
+    )))
+}
+
+/// Change a task: managers any field, an assigned technician its status only.
+#[utoipa::path(patch, path = "/api/v1/tasks/{id}", tag = "tasks", params(("id" = Uuid, Path)),
+    request_body = UpdateTask, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The changed task", body = Task),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Clients do not change tasks; technicians only their status", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The job is closed or cancelled (`job-not-active`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update_task(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+    body: web::Json<UpdateTask>,
+) -> Result<HttpResponse, ApiError> {
+    user.require_any(&[Role::Manager, Role::Technician])?;
+    let b = body.into_inner();
+    let mut errors = Vec::new();
+    if let Some(Err(e)) = b.title.as_deref().map(|t| check_name("title", t)) {
+        errors.push(e);
+    }
+    if let Some(h) = b.estimated_hours {
+        check_hours(h, &mut errors);
+    }
+    if let Some(Some(code)) = &b.required_certification {
+        check_code(code, &mut errors);
+    }
+    if let Some(Some(d)) = &b.description {
+        check_description(d, &mut errors);
+    }
+    if let Some(p) = b.progress_percent
+        && !(0..=100).contains(&p)
+    {
+        errors.push(FieldError::new(
+            "progress_percent",
+            "must be between 0 and 100",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let status_only = b.title.is_none()
+        && b.description.is_none()
+        && b.estimated_hours.is_none()
+        && b.required_certification.is_none()
+        && b.progress_percent.is_none();
+    let id = id.into_inner();
+    let mut conn = db.get().await?;
+    let task = conn
+        .transaction(async |conn| {
+            let (_, job) = queries::lock_with_job(conn, id, user.scope()).await?;
+            if user.role == Role::Technician && !status_only {
+                return Err(ApiError::Forbidden);
+            }
+            if job.status.is_final() {
+                return Err(ApiError::conflict(
+                    ConflictKind::JobNotActive,
+                    format!("The job is {}; its tasks are fixed.", job.status),
+                ));
+            }
+            let progress = if b.status == Some(TaskStatus::Done) {
+                Some(100)
+            } else {
+                b.progress_percent
+            };
+            let task = queries::update(
+                conn,
+                id,
+                TaskChanges {
+                    title: b.title.map(|t| t.trim().to_owned()),
+                    description: b.description,
+                    estimated_hours: b.estimated_hours,
+                    required_certification: b.required_certification,
+                    status: b.status,
+                    progress_percent: progress,
+                    updated_at: Some(chrono::Utc::now()),
+                },
+            )
+            .await?;
+            jobs::touch(conn, job.id).await?;
+            Ok::<Task, ApiError>(task)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(task))
+}

@@ -1,0 +1,237 @@
+//! `/vessels` endpoints: managers write; clients read their organisation's vessels;
+//! technicians read the vessels of their assignments.
+
+use actix_web::{HttpResponse, web};
+use uuid::Uuid;
+
+use super::{
+    models::{CreateVessel, NewVessel, UpdateVessel, Vessel, VesselChanges, VesselListQuery},
+    queries, rules,
+};
+use crate::{
+    auth::{AuthUser, Role},
+    db::Db,
+    error::{ApiError, FieldError, Problem},
+    http::created,
+    organizations::rules::is_country_code,
+    pagination::{Cursor, Page, PageRequest},
+    users::rules::check_name,
+};
+
+fn positive(field: &str, value: f64, errors: &mut Vec<FieldError>) {
+    if !(value.is_finite() && value > 0.0 && value < 1e9) {
+        errors.push(FieldError::new(field, "must be a positive number"));
+    }
+}
+
+fn imo(value: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+    rules::normalize_imo(value)
+        .map_err(|m| errors.push(FieldError::new("imo_number", m)))
+        .ok()
+}
+
+fn flag(value: &str, errors: &mut Vec<FieldError>) -> String {
+    let code = value.trim().to_ascii_uppercase();
+    if !is_country_code(&code) {
+        errors.push(FieldError::new(
+            "flag",
+            "must be an ISO 3166-1 alpha-2 code such as LK",
+        ));
+    }
+    code
+}
+
+fn year(value: i32, errors: &mut Vec<FieldError>) {
+    if !(1800..=2200).contains(&value) {
+        errors.push(FieldError::new(
+            "year_built",
+            "must be a year between 1800 and 2200",
+        ));
+    }
+}
+
+fn class_society(value: &str, errors: &mut Vec<FieldError>) {
+    if value.chars().count() > 100 {
+        errors.push(FieldError::new(
+            "class_society",
+            "must be at most 100 characters",
+        ));
+    }
+}
+
+fn finish<T>(value: T, errors: Vec<FieldError>) -> Result<T, ApiError> {
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// Register a vessel (manager only).
+#[utoipa::path(post, path = "/api/v1/vessels", tag = "vessels", request_body = CreateVessel,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = Vessel),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "IMO number taken (`duplicate-imo`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values (IMO check digit, dimensions, ...)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_vessel(
+    user: AuthUser,
+    db: web::Data<Db>,
+    body: web::Json<CreateVessel>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Role::Manager)?;
+    let b = body.into_inner();
+    let mut errors = Vec::new();
+    let imo_number = b.imo_number.as_deref().and_then(|v| imo(v, &mut errors));
+    if let Err(e) = check_name("name", &b.name) {
+        errors.push(e);
+    }
+    let flag = flag(&b.flag, &mut errors);
+    positive("gross_tonnage", b.gross_tonnage, &mut errors);
+    positive("length_overall_m", b.length_overall_m, &mut errors);
+    positive("beam_m", b.beam_m, &mut errors);
+    positive("draft_m", b.draft_m, &mut errors);
+    if let Some(v) = b.lightweight_t {
+        positive("lightweight_t", v, &mut errors);
+    }
+    if let Some(v) = b.year_built {
+        year(v, &mut errors);
+    }
+    if let Some(v) = &b.class_society {
+        class_society(v, &mut errors);
+    }
+    let row = finish(
+        NewVessel {
+            imo_number,
+            name: b.name.trim().to_owned(),
+            vessel_type: b.vessel_type,
+            flag,
+            owner_organization_id: b.owner_organization_id,
+            gross_tonnage: b.gross_tonnage,
+            length_overall_m: b.length_overall_m,
+            beam_m: b.beam_m,
+            draft_m: b.draft_m,
+            lightweight_t: b.lightweight_t,
+            year_built: b.year_built,
+            class_society: b.class_society,
+        },
+        errors,
+    )?;
+    let mut conn = db.get().await?;
+    Ok(created(&queries::insert(&mut conn, row).await?))
+}
+
+/// List vessels in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/vessels", tag = "vessels", params(VesselListQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of vessels", body = Page<Vessel>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_vessels(
+    user: AuthUser,
+    db: web::Data<Db>,
+    query: web::Query<VesselListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let mut conn = db.get().await?;
+    let rows = queries::list(&mut conn, &query, user.scope(), &page).await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        rows,
+        &page,
+        |v| Cursor {
+            at: v.created_at,
+            id: v.id,
+        },
+        |v| v,
+    )))
+}
+
+/// One vessel in the caller's scope (else 404).
+#[utoipa::path(get, path = "/api/v1/vessels/{id}", tag = "vessels", params(("id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The vessel", body = Vessel),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vessel in your scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_vessel(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = db.get().await?;
+    Ok(HttpResponse::Ok().json(queries::by_id(&mut conn, *id, user.scope()).await?))
+}
+
+/// Change a vessel (manager only).
+#[utoipa::path(patch, path = "/api/v1/vessels/{id}", tag = "vessels", params(("id" = Uuid, Path)),
+    request_body = UpdateVessel, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The changed vessel", body = Vessel),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vessel", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "IMO number taken (`duplicate-imo`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update_vessel(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+    body: web::Json<UpdateVessel>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Role::Manager)?;
+    let b = body.into_inner();
+    let mut errors = Vec::new();
+    let imo_number = b.imo_number.map(|v| v.and_then(|v| imo(&v, &mut errors)));
+    if let Some(Err(e)) = b.name.as_deref().map(|n| check_name("name", n)) {
+        errors.push(e);
+    }
+    let flag = b.flag.as_deref().map(|f| flag(f, &mut errors));
+    for (field, value) in [
+        ("gross_tonnage", b.gross_tonnage),
+        ("length_overall_m", b.length_overall_m),
+        ("beam_m", b.beam_m),
+        ("draft_m", b.draft_m),
+        ("lightweight_t", b.lightweight_t.flatten()),
+    ] {
+        if let Some(v) = value {
+            positive(field, v, &mut errors);
+        }
+    }
+    if let Some(Some(v)) = b.year_built {
+        year(v, &mut errors);
+    }
+    if let Some(Some(v)) = &b.class_society {
+        class_society(v, &mut errors);
+    }
+    let changes = finish(
+        VesselChanges {
+            imo_number,
+            name: b.name.map(|n| n.trim().to_owned()),
+            vessel_type: b.vessel_type,
+            flag,
+            owner_organization_id: b.owner_organization_id,
+            gross_tonnage: b.gross_tonnage,
+            length_overall_m: b.length_overall_m,
+            beam_m: b.beam_m,
+            draft_m: b.draft_m,
+            lightweight_t: b.lightweight_t,
+            year_built: b.year_built,
+            class_society: b.class_society,
+            updated_at: Some(chrono::Utc::now()),
+        },
+        errors,
+    )?;
+    let mut conn = db.get().await?;
+    Ok(HttpResponse::Ok().json(queries::update(&mut conn, *id, changes).await?))
+}

@@ -1,0 +1,100 @@
+//! Database access for vessels; the caller's scope is part of every query.
+
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::models::{NewVessel, Vessel, VesselChanges, VesselListQuery};
+use crate::{auth::Scope, pagination::PageRequest, schema::vessels};
+
+type BoxedVessels<'a> =
+    vessels::BoxedQuery<'a, diesel::pg::Pg, diesel::dsl::AsSelect<Vessel, diesel::pg::Pg>>;
+
+fn scoped<'a>(scope: Scope) -> BoxedVessels<'a> {
+    let query = vessels::table.select(Vessel::as_select()).into_boxed();
+    match scope {
+        Scope::Yard => query,
+        Scope::Organization(org) => query.filter(vessels::owner_organization_id.eq(org)),
+        Scope::Technician(user) => query.filter(crate::jobs::queries::technician_sees_vessel(user)),
+    }
+}
+
+/// Creates a vessel; a taken IMO number fails on `vessels_imo_number_key`.
+pub async fn insert(conn: &mut AsyncPgConnection, row: NewVessel) -> QueryResult<Vessel> {
+    diesel::insert_into(vessels::table)
+        .values(row)
+        .returning(Vessel::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// One vessel within the caller's scope.
+pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid, scope: Scope) -> QueryResult<Vessel> {
+    scoped(scope).filter(vessels::id.eq(id)).first(conn).await
+}
+
+/// A page of vessels in creation order within the caller's scope.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    filter: &VesselListQuery,
+    scope: Scope,
+    page: &PageRequest,
+) -> QueryResult<Vec<Vessel>> {
+    let mut query = scoped(scope);
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let escaped = q
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let digits = q.trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == ' ');
+        let imo_prefix = format!(
+            "{}%",
+            digits
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        query = query.filter(
+            vessels::name
+                .ilike(format!("%{escaped}%"))
+                .or(vessels::imo_number.like(imo_prefix)),
+        );
+    }
+    if let Some(kind) = filter.vessel_type {
+        query = query.filter(vessels::vessel_type.eq(kind));
+    }
+    if let Some(org) = filter.owner_organization_id {
+        query = query.filter(vessels::owner_organization_id.eq(org));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(
+            vessels::created_at.gt(after.at).or(vessels::created_at
+                .eq(after.at)
+                .and(vessels::id.gt(after.id))),
+        );
+    }
+    query
+        .order((vessels::created_at, vessels::id))
+        .limit(page.fetch())
+        .load(conn)
+        .await
+}
+
+/// Applies changes to a vessel.
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    changes: VesselChanges,
+) -> QueryResult<Vessel> {
+    diesel::update(vessels::table.find(id))
+        .set(changes)
+        .returning(Vessel::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Always false: for scopes that can see no vessel.
+pub fn nothing() -> diesel::expression::SqlLiteral<Bool> {
+    diesel::dsl::sql::<Bool>("FALSE")
+}
