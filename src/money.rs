@@ -33,9 +33,19 @@ impl Money {
 
 /// `amount` with exactly two decimals.
 pub fn format_amount(amount: &BigDecimal) -> String {
-    amount
+    // Formatted from the integer number of cents: BigDecimal's own Display drops the
+    // scale of zero ("0", not "0.00").
+    let (cents, _) = amount
         .with_scale_round(2, bigdecimal::RoundingMode::HalfEven)
-        .to_string()
+        .as_bigint_and_exponent();
+    let padded = format!("{:0>3}", cents.magnitude().to_string());
+    let (units, hundredths) = padded.split_at(padded.len() - 2);
+    let sign = if cents.sign() == bigdecimal::num_bigint::Sign::Minus {
+        "-"
+    } else {
+        ""
+    };
+    format!("{sign}{units}.{hundredths}")
 }
 
 /// Parses a positive amount with at most two decimals and at most 12 integer digits.
@@ -89,6 +99,13 @@ mod tests {
         );
         assert_eq!(format_amount(&parse_amount("a", "0.5").unwrap()), "0.50");
         assert_eq!(format_amount(&parse_amount("a", "99.99").unwrap()), "99.99");
+        assert_eq!(format_amount(&BigDecimal::from(0)), "0.00");
+        assert_eq!(format_amount(&"-1.5".parse().unwrap()), "-1.50");
+        assert_eq!(format_amount(&"0.07".parse().unwrap()), "0.07");
+        assert_eq!(
+            format_amount(&"123456789012.345".parse().unwrap()),
+            "123456789012.34"
+        );
         for bad in [
             "",
             "0",

@@ -147,6 +147,17 @@ async fn the_openapi_document_describes_every_endpoint_and_the_bearer_scheme() {
         ("/api/v1/users/{id}", &["get", "patch"]),
         ("/api/v1/organizations", &["get", "post"]),
         ("/api/v1/organizations/{id}", &["get", "patch"]),
+        ("/api/v1/vessels", &["get", "post"]),
+        ("/api/v1/vessels/{id}", &["get", "patch"]),
+        ("/api/v1/jobs", &["get", "post"]),
+        ("/api/v1/jobs/{id}", &["get", "patch"]),
+        ("/api/v1/jobs/{id}/quote", &["put"]),
+        ("/api/v1/jobs/{id}/transitions", &["post"]),
+        ("/api/v1/jobs/{id}/events", &["get"]),
+        ("/api/v1/jobs/{id}/additional-work", &["get", "post"]),
+        ("/api/v1/additional-work/{id}/decision", &["post"]),
+        ("/api/v1/jobs/{id}/tasks", &["get", "post"]),
+        ("/api/v1/tasks/{id}", &["patch"]),
     ];
     for (path, methods) in expected {
         for method in *methods {

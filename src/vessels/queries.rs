@@ -47,19 +47,17 @@ pub async fn list(
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
-        let digits = q.trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == ' ');
-        let imo_prefix = format!(
-            "{}%",
-            digits
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        query = query.filter(
-            vessels::name
-                .ilike(format!("%{escaped}%"))
-                .or(vessels::imo_number.like(imo_prefix)),
-        );
+        let name_matches = vessels::name.ilike(format!("%{escaped}%"));
+        // "IMO 96199", "imo96199" or "96199": the start of an IMO number.
+        let digits = q
+            .get(..3)
+            .filter(|p| p.eq_ignore_ascii_case("IMO"))
+            .map_or(q, |_| q[3..].trim_start());
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            query = query.filter(name_matches.or(vessels::imo_number.like(format!("{digits}%"))));
+        } else {
+            query = query.filter(name_matches);
+        }
     }
     if let Some(kind) = filter.vessel_type {
         query = query.filter(vessels::vessel_type.eq(kind));

@@ -379,3 +379,118 @@ impl Drop for TestApp {
         .ok();
     }
 }
+
+/// A valid IMO number made from six digits (the seventh is their check digit).
+pub fn valid_imo(six: u32) -> String {
+    let digits = format!("{:06}", six % 1_000_000);
+    let sum: u32 = digits
+        .bytes()
+        .zip([7, 6, 5, 4, 3, 2])
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    format!("{digits}{}", sum % 10)
+}
+
+/// A vessel body with sensible dimensions.
+pub fn vessel_body(owner: Uuid, name: &str, imo: Option<&str>) -> Value {
+    json!({
+        "imo_number": imo, "name": name, "vessel_type": "bulk_carrier", "flag": "LK",
+        "owner_organization_id": owner, "gross_tonnage": 32000.0, "length_overall_m": 190.0,
+        "beam_m": 32.2, "draft_m": 12.5, "lightweight_t": 9800.0, "year_built": 2009,
+        "class_society": "DNV",
+    })
+}
+
+impl TestApp {
+    /// Registers a vessel (without IMO number) for `owner` through the API.
+    pub async fn vessel(&self, manager: &Session, owner: Uuid) -> Uuid {
+        let name = format!("MV Test {}", &Uuid::new_v4().simple().to_string()[..6]);
+        self.post(
+            "/api/v1/vessels",
+            &manager.token,
+            vessel_body(owner, &name, None),
+        )
+        .await
+        .expect(201)
+        .id()
+    }
+
+    /// Requests a repair job on `vessel` as `session`.
+    pub async fn job(&self, session: &Session, vessel: Uuid) -> Uuid {
+        self.post(
+            "/api/v1/jobs",
+            &session.token,
+            json!({"vessel_id": vessel, "title": "Hull blasting and painting", "description": "Blast to Sa 2.5, two coats", "priority": "normal"}),
+        )
+        .await
+        .expect(201)
+        .id()
+    }
+
+    /// Puts a quote on a job as `manager`.
+    pub async fn quote(&self, manager: &Session, job: Uuid, amount: &str, currency: &str) -> Reply {
+        self.request(
+            Method::PUT,
+            &format!("/api/v1/jobs/{job}/quote"),
+            Some(&manager.token),
+            Some(json!({"amount": amount, "currency": currency})),
+        )
+        .await
+    }
+
+    /// `POST /jobs/{id}/transitions`.
+    pub async fn transition(
+        &self,
+        session: &Session,
+        job: Uuid,
+        to: &str,
+        note: Option<&str>,
+    ) -> Reply {
+        self.post(
+            &format!("/api/v1/jobs/{job}/transitions"),
+            &session.token,
+            json!({"to": to, "note": note}),
+        )
+        .await
+    }
+
+    /// Takes a fresh job along the happy path to `status` as `manager` (quote in USD).
+    pub async fn advance(&self, manager: &Session, job: Uuid, status: &str) {
+        let path = [
+            "quoted",
+            "approved",
+            "scheduled",
+            "in_progress",
+            "completed",
+            "closed",
+        ];
+        for step in path {
+            match step {
+                "quoted" => {
+                    self.quote(manager, job, "100000.00", "USD")
+                        .await
+                        .expect(200);
+                }
+                "scheduled" => {
+                    self.patch(
+                        &format!("/api/v1/jobs/{job}"),
+                        &manager.token,
+                        json!({"planned_start": "2026-03-01T08:00:00Z", "planned_end": "2026-03-20T17:00:00Z"}),
+                    )
+                    .await
+                    .expect(200);
+                    self.transition(manager, job, "scheduled", None)
+                        .await
+                        .expect(200);
+                }
+                other => {
+                    self.transition(manager, job, other, None).await.expect(200);
+                }
+            }
+            if step == status {
+                return;
+            }
+        }
+        panic!("unknown status {status}");
+    }
+}
