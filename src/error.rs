@@ -277,6 +277,14 @@ fn conflict_for_constraint(name: &str) -> Option<(ConflictKind, &'static str)> {
             ConflictKind::DuplicateImo,
             "Another vessel already has this IMO number.",
         ),
+        "dock_bookings_no_dock_overlap" => (
+            ConflictKind::DockConflict,
+            "The dock is booked at an overlapping time.",
+        ),
+        "dock_bookings_no_vessel_overlap" => (
+            ConflictKind::VesselDoubleBooked,
+            "The vessel is booked into a dock at an overlapping time.",
+        ),
         _ => return None,
     })
 }

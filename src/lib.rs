@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod docks;
 pub mod error;
 pub mod health;
 pub mod http;
@@ -90,6 +91,7 @@ pub fn app(
                 .configure(vessels::routes)
                 .configure(jobs::routes)
                 .configure(tasks::routes)
+                .configure(docks::routes)
                 .configure(openapi::api_routes),
         )
         .default_service(web::to(http::not_found))

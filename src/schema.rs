@@ -16,6 +16,37 @@ diesel::table! {
 }
 
 diesel::table! {
+    dock_bookings (id) {
+        id -> Uuid,
+        dock_id -> Uuid,
+        vessel_id -> Uuid,
+        job_id -> Nullable<Uuid>,
+        starts_at -> Timestamptz,
+        ends_at -> Timestamptz,
+        notes -> Nullable<Text>,
+        status -> Text,
+        cancelled_at -> Nullable<Timestamptz>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    docks (id) {
+        id -> Uuid,
+        name -> Text,
+        kind -> Text,
+        max_length_m -> Float8,
+        max_beam_m -> Float8,
+        max_draft_m -> Float8,
+        lifting_capacity_t -> Nullable<Float8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     job_events (id) {
         id -> Uuid,
         job_id -> Uuid,
@@ -145,6 +176,10 @@ diesel::table! {
 
 diesel::joinable!(additional_work -> jobs (job_id));
 diesel::joinable!(additional_work -> users (decided_by));
+diesel::joinable!(dock_bookings -> docks (dock_id));
+diesel::joinable!(dock_bookings -> jobs (job_id));
+diesel::joinable!(dock_bookings -> users (created_by));
+diesel::joinable!(dock_bookings -> vessels (vessel_id));
 diesel::joinable!(job_events -> jobs (job_id));
 diesel::joinable!(job_events -> users (actor_id));
 diesel::joinable!(jobs -> organizations (organization_id));
@@ -157,6 +192,8 @@ diesel::joinable!(vessels -> organizations (owner_organization_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     additional_work,
+    dock_bookings,
+    docks,
     job_events,
     job_number_counters,
     jobs,

@@ -158,6 +158,12 @@ async fn the_openapi_document_describes_every_endpoint_and_the_bearer_scheme() {
         ("/api/v1/additional-work/{id}/decision", &["post"]),
         ("/api/v1/jobs/{id}/tasks", &["get", "post"]),
         ("/api/v1/tasks/{id}", &["patch"]),
+        ("/api/v1/docks", &["get", "post"]),
+        ("/api/v1/docks/{id}", &["get", "patch"]),
+        ("/api/v1/docks/availability", &["get"]),
+        ("/api/v1/dock-bookings", &["get", "post"]),
+        ("/api/v1/dock-bookings/{id}", &["get", "patch"]),
+        ("/api/v1/dock-bookings/{id}/cancel", &["post"]),
     ];
     for (path, methods) in expected {
         for method in *methods {

@@ -36,6 +36,13 @@ pub fn technician_sees_job<QS: 'static>(
     Box::new(sql::<Bool>("FALSE"))
 }
 
+/// Whether a technician may see a dock booking: it serves one of their jobs.
+pub fn technician_sees_booking<QS: 'static>(
+    _user: Uuid,
+) -> Box<dyn BoxableExpression<QS, Pg, SqlType = Bool>> {
+    Box::new(sql::<Bool>("FALSE"))
+}
+
 /// Whether a technician may see a vessel: one of its jobs is theirs.
 pub fn technician_sees_vessel<QS: 'static>(
     _user: Uuid,

@@ -7,7 +7,7 @@ use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
-use crate::{auth, error, health, jobs, organizations, pagination, tasks, users, vessels};
+use crate::{auth, docks, error, health, jobs, organizations, pagination, tasks, users, vessels};
 
 /// Adds the bearer scheme every protected operation refers to.
 struct BearerScheme;
@@ -50,6 +50,11 @@ impl Modify for BearerScheme {
         jobs::handlers::list_events, jobs::handlers::create_additional_work,
         jobs::handlers::list_additional_work, jobs::handlers::decide_additional_work,
         tasks::handlers::create_task, tasks::handlers::list_tasks, tasks::handlers::update_task,
+        docks::handlers::create_dock, docks::handlers::list_docks, docks::handlers::get_dock,
+        docks::handlers::update_dock, docks::handlers::availability,
+        docks::handlers::create_booking, docks::handlers::list_bookings,
+        docks::handlers::get_booking, docks::handlers::update_booking,
+        docks::handlers::cancel_booking,
     ),
     components(schemas(error::Problem, error::FieldError, pagination::Page<users::models::UserView>))
 )]

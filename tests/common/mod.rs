@@ -494,3 +494,41 @@ impl TestApp {
         panic!("unknown status {status}");
     }
 }
+
+impl TestApp {
+    /// Registers a dock through the API.
+    pub async fn dock(
+        &self,
+        manager: &Session,
+        name: &str,
+        limits: (f64, f64, f64),
+        lift: Option<f64>,
+    ) -> Uuid {
+        self.post(
+            "/api/v1/docks",
+            &manager.token,
+            json!({"name": name, "kind": "graving_dock", "max_length_m": limits.0, "max_beam_m": limits.1,
+                   "max_draft_m": limits.2, "lifting_capacity_t": lift}),
+        )
+        .await
+        .expect(201)
+        .id()
+    }
+
+    /// `POST /dock-bookings` as `session`.
+    pub async fn book(
+        &self,
+        session: &Session,
+        dock: Uuid,
+        vessel: Uuid,
+        starts: &str,
+        ends: &str,
+    ) -> Reply {
+        self.post(
+            "/api/v1/dock-bookings",
+            &session.token,
+            json!({"dock_id": dock, "vessel_id": vessel, "starts_at": starts, "ends_at": ends}),
+        )
+        .await
+    }
+}

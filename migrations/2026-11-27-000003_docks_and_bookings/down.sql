@@ -1,0 +1,2 @@
+DROP TABLE dock_bookings;
+DROP TABLE docks;

@@ -1,0 +1,547 @@
+//! `/docks` and `/dock-bookings`: the yard's docks, who is in which dock when, and
+//! where the next ship fits.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Duration, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use uuid::Uuid;
+
+use super::{
+    models::{
+        Availability, AvailabilityQuery, BookingListQuery, BookingStatus, CreateBooking,
+        CreateDock, Dock, DockAvailability, DockBooking, UpdateBooking, UpdateDock,
+    },
+    queries::{self, NewBooking},
+    rules::{self, VesselSize},
+};
+use crate::{
+    auth::{AuthUser, Role, Scope},
+    db::Db,
+    error::{ApiError, ConflictKind, FieldError, Problem},
+    http::created,
+    jobs::{
+        models::{EventKind, NewEvent, PageQuery},
+        queries as jobs,
+    },
+    pagination::{Cursor, Page, PageRequest},
+    users::rules::check_name,
+    vessels::{self, models::Vessel},
+};
+
+fn check_positive(field: &str, value: f64, errors: &mut Vec<FieldError>) {
+    if !(value.is_finite() && value > 0.0 && value < 1e9) {
+        errors.push(FieldError::new(field, "must be a positive number"));
+    }
+}
+
+fn done(errors: Vec<FieldError>) -> Result<(), ApiError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// Register a dock (manager).
+#[utoipa::path(post, path = "/api/v1/docks", tag = "docks", request_body = CreateDock, security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = Dock),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_dock(
+    user: AuthUser,
+    db: web::Data<Db>,
+    body: web::Json<CreateDock>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Role::Manager)?;
+    let mut dock = body.into_inner();
+    let mut errors = Vec::new();
+    if let Err(e) = check_name("name", &dock.name) {
+        errors.push(e);
+    }
+    check_positive("max_length_m", dock.max_length_m, &mut errors);
+    check_positive("max_beam_m", dock.max_beam_m, &mut errors);
+    check_positive("max_draft_m", dock.max_draft_m, &mut errors);
+    if let Some(capacity) = dock.lifting_capacity_t {
+        check_positive("lifting_capacity_t", capacity, &mut errors);
+    }
+    done(errors)?;
+    dock.name = dock.name.trim().to_owned();
+    let mut conn = db.get().await?;
+    Ok(created(&queries::insert_dock(&mut conn, &dock).await?))
+}
+
+/// List docks (any signed-in user: docks are not tenant data).
+#[utoipa::path(get, path = "/api/v1/docks", tag = "docks", params(PageQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of docks", body = Page<Dock>),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_docks(
+    _user: AuthUser,
+    db: web::Data<Db>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let mut conn = db.get().await?;
+    let rows = queries::list_docks(&mut conn, &page).await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        rows,
+        &page,
+        |d| Cursor {
+            at: d.created_at,
+            id: d.id,
+        },
+        |d| d,
+    )))
+}
+
+/// One dock.
+#[utoipa::path(get, path = "/api/v1/docks/{id}", tag = "docks", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The dock", body = Dock),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such dock", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_dock(
+    _user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = db.get().await?;
+    Ok(HttpResponse::Ok().json(queries::dock(&mut conn, *id).await?))
+}
+
+/// Change a dock (manager). Existing bookings are not re-checked against new limits.
+#[utoipa::path(patch, path = "/api/v1/docks/{id}", tag = "docks", params(("id" = Uuid, Path)),
+    request_body = UpdateDock, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The changed dock", body = Dock),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such dock", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update_dock(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+    body: web::Json<UpdateDock>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Role::Manager)?;
+    let mut changes = body.into_inner();
+    let mut errors = Vec::new();
+    if let Some(Err(e)) = changes.name.as_deref().map(|n| check_name("name", n)) {
+        errors.push(e);
+    }
+    for (field, value) in [
+        ("max_length_m", changes.max_length_m),
+        ("max_beam_m", changes.max_beam_m),
+        ("max_draft_m", changes.max_draft_m),
+        ("lifting_capacity_t", changes.lifting_capacity_t.flatten()),
+    ] {
+        if let Some(v) = value {
+            check_positive(field, v, &mut errors);
+        }
+    }
+    done(errors)?;
+    changes.name = changes.name.map(|n| n.trim().to_owned());
+    let mut conn = db.get().await?;
+    Ok(HttpResponse::Ok().json(queries::update_dock(&mut conn, *id, &changes).await?))
+}
+
+fn size(vessel: &Vessel) -> VesselSize {
+    VesselSize {
+        length_overall_m: vessel.length_overall_m,
+        beam_m: vessel.beam_m,
+        draft_m: vessel.draft_m,
+        lightweight_t: vessel.lightweight_t,
+    }
+}
+
+/// 422 naming every limit of `dock` that `vessel` fails.
+fn check_fit(vessel: &Vessel, dock: &Dock) -> Result<(), ApiError> {
+    let misfits = rules::misfits(size(vessel), dock.limits());
+    if misfits.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(
+            misfits
+                .into_iter()
+                .map(|m| FieldError::new(m.limit, m.message))
+                .collect(),
+        ))
+    }
+}
+
+fn check_period(starts: DateTime<Utc>, ends: DateTime<Utc>) -> Result<(), ApiError> {
+    if ends <= starts {
+        Err(ApiError::invalid("ends_at", "must be after starts_at"))
+    } else {
+        Ok(())
+    }
+}
+
+fn check_notes(notes: Option<&str>) -> Result<(), ApiError> {
+    match notes {
+        Some(n) if n.chars().count() > 2000 => Err(ApiError::invalid(
+            "notes",
+            "must be at most 2000 characters",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// 409 if the dock or the vessel is taken at an overlapping time, naming the booking in
+/// the way. Call with the slot locks held.
+async fn check_free(
+    conn: &mut AsyncPgConnection,
+    dock: Uuid,
+    vessel: Uuid,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    except: Option<Uuid>,
+) -> Result<(), ApiError> {
+    if let Some(other) = queries::dock_conflict(conn, dock, starts, ends, except).await? {
+        return Err(ApiError::Conflict {
+            kind: ConflictKind::DockConflict,
+            detail: "The dock is booked at an overlapping time.".to_owned(),
+            conflicting_id: Some(other),
+            allowed_targets: None,
+        });
+    }
+    if let Some(other) = queries::vessel_conflict(conn, vessel, starts, ends, except).await? {
+        return Err(ApiError::Conflict {
+            kind: ConflictKind::VesselDoubleBooked,
+            detail: "The vessel is booked into a dock at an overlapping time.".to_owned(),
+            conflicting_id: Some(other),
+            allowed_targets: None,
+        });
+    }
+    Ok(())
+}
+
+/// Keeps a job's planned dates equal to the span of its live dock bookings (see
+/// docs/DECISIONS.md); finished jobs keep theirs.
+async fn follow_bookings(
+    conn: &mut AsyncPgConnection,
+    job_id: Uuid,
+    user: &AuthUser,
+) -> Result<(), ApiError> {
+    let job = jobs::lock(conn, job_id, Scope::Yard).await?;
+    if job.status.is_final() || job.status == crate::jobs::rules::JobStatus::Completed {
+        return Ok(());
+    }
+    let Some((start, end)) = queries::job_span(conn, job_id).await? else {
+        return Ok(());
+    };
+    if job.planned_start == Some(start) && job.planned_end == Some(end) {
+        return Ok(());
+    }
+    jobs::update_fields(
+        conn,
+        job_id,
+        jobs::JobChanges {
+            title: None,
+            description: None,
+            priority: None,
+            planned_start: Some(start),
+            planned_end: Some(end),
+        },
+    )
+    .await?;
+    jobs::add_event(
+        conn,
+        NewEvent {
+            job_id,
+            kind: EventKind::Updated,
+            from_status: None,
+            to_status: None,
+            actor_id: user.id,
+            actor_role: user.role,
+            note: Some("planned dates follow the dock booking".to_owned()),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+async fn booking_view(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    scope: Scope,
+) -> Result<DockBooking, ApiError> {
+    let (row, dock, vessel) = queries::booking(conn, id, scope).await?;
+    Ok(DockBooking::new(row, dock, vessel))
+}
+
+/// Book a dock for a vessel (manager). Checks the fit, the period, the job, and that
+/// neither dock nor vessel is taken; the exclusion constraints back every check.
+#[utoipa::path(post, path = "/api/v1/dock-bookings", tag = "dock bookings", request_body = CreateBooking,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Booked", body = DockBooking),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vessel or dock in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`dock-conflict` or `vessel-double-booked`, with `conflicting_id`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Ends before it starts, the vessel does not fit, or the job is of another vessel", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_booking(
+    user: AuthUser,
+    db: web::Data<Db>,
+    body: web::Json<CreateBooking>,
+) -> Result<HttpResponse, ApiError> {
+    user.require_any(&[Role::Manager, Role::Client])?;
+    let b = body.into_inner();
+    let mut conn = db.get().await?;
+    // A client learns nothing about other organisations' vessels (404) and may not book
+    // for its own (403).
+    let vessel = vessels::queries::by_id(&mut conn, b.vessel_id, user.scope()).await?;
+    user.require(Role::Manager)?;
+    check_period(b.starts_at, b.ends_at)?;
+    check_notes(b.notes.as_deref())?;
+    let dock = queries::dock(&mut conn, b.dock_id).await?;
+    check_fit(&vessel, &dock)?;
+    if let Some(job_id) = b.job_id {
+        let job = match jobs::find_view(&mut conn, job_id, Scope::Yard).await {
+            Err(diesel::result::Error::NotFound) => {
+                return Err(ApiError::invalid("job_id", "no such job"));
+            }
+            other => other?,
+        };
+        if job.vessel.id != vessel.id {
+            return Err(ApiError::invalid("job_id", "is a job of another vessel"));
+        }
+    }
+    let id = conn
+        .transaction(async |conn| {
+            queries::lock_slots(conn, &[dock.id, vessel.id]).await?;
+            check_free(conn, dock.id, vessel.id, b.starts_at, b.ends_at, None).await?;
+            let row = queries::insert_booking(
+                conn,
+                NewBooking {
+                    dock_id: dock.id,
+                    vessel_id: vessel.id,
+                    job_id: b.job_id,
+                    starts_at: b.starts_at,
+                    ends_at: b.ends_at,
+                    notes: b.notes,
+                    created_by: user.id,
+                },
+            )
+            .await?;
+            if let Some(job_id) = row.job_id {
+                follow_bookings(conn, job_id, &user).await?;
+            }
+            Ok::<_, ApiError>(row.id)
+        })
+        .await?;
+    Ok(created(&booking_view(&mut conn, id, Scope::Yard).await?))
+}
+
+/// Bookings overlapping `[from, to)`, in start order: managers all, clients those of their
+/// vessels, technicians those of their jobs.
+#[utoipa::path(get, path = "/api/v1/dock-bookings", tag = "dock bookings", params(BookingListQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of bookings", body = Page<DockBooking>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit, cursor or range", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_bookings(
+    user: AuthUser,
+    db: web::Data<Db>,
+    query: web::Query<BookingListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    if let (Some(from), Some(to)) = (query.from, query.to)
+        && to <= from
+    {
+        return Err(ApiError::invalid("to", "must be after from"));
+    }
+    let mut conn = db.get().await?;
+    let rows = queries::list_bookings(&mut conn, &query, user.scope(), &page).await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        rows,
+        &page,
+        |(b, _, _)| Cursor {
+            at: b.starts_at,
+            id: b.id,
+        },
+        |(b, d, v)| DockBooking::new(b, d, v),
+    )))
+}
+
+/// One booking in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/dock-bookings/{id}", tag = "dock bookings", params(("id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The booking", body = DockBooking),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking in your scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_booking(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = db.get().await?;
+    Ok(HttpResponse::Ok().json(booking_view(&mut conn, *id, user.scope()).await?))
+}
+
+/// Move a booking in time or to another dock (manager), with every check again.
+#[utoipa::path(patch, path = "/api/v1/dock-bookings/{id}", tag = "dock bookings", params(("id" = Uuid, Path)),
+    request_body = UpdateBooking, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The moved booking", body = DockBooking),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking in your scope, or no such dock", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`dock-conflict` or `vessel-double-booked`, with `conflicting_id`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Ends before it starts, does not fit, or is cancelled", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update_booking(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+    body: web::Json<UpdateBooking>,
+) -> Result<HttpResponse, ApiError> {
+    user.require_any(&[Role::Manager, Role::Client])?;
+    let b = body.into_inner();
+    let id = id.into_inner();
+    let mut conn = db.get().await?;
+    let (current, _, _) = queries::booking(&mut conn, id, user.scope()).await?;
+    user.require(Role::Manager)?;
+    check_notes(b.notes.as_ref().and_then(|n| n.as_deref()))?;
+    if current.status == BookingStatus::Cancelled {
+        return Err(ApiError::invalid(
+            "status",
+            "a cancelled booking cannot be moved; book again",
+        ));
+    }
+    let starts = b.starts_at.unwrap_or(current.starts_at);
+    let ends = b.ends_at.unwrap_or(current.ends_at);
+    check_period(starts, ends)?;
+    let dock = queries::dock(&mut conn, b.dock_id.unwrap_or(current.dock_id)).await?;
+    let vessel = vessels::queries::by_id(&mut conn, current.vessel_id, Scope::Yard).await?;
+    check_fit(&vessel, &dock)?;
+    conn.transaction(async |conn| {
+        queries::lock_slots(conn, &[dock.id, vessel.id]).await?;
+        check_free(conn, dock.id, vessel.id, starts, ends, Some(id)).await?;
+        queries::move_booking(conn, id, dock.id, starts, ends, b.notes).await?;
+        if let Some(job_id) = current.job_id {
+            follow_bookings(conn, job_id, &user).await?;
+        }
+        Ok::<_, ApiError>(())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(booking_view(&mut conn, id, Scope::Yard).await?))
+}
+
+/// Cancel a booking (manager): its slot is free again. Cancelling twice is harmless.
+#[utoipa::path(post, path = "/api/v1/dock-bookings/{id}/cancel", tag = "dock bookings", params(("id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The cancelled booking", body = DockBooking),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking in your scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn cancel_booking(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    user.require_any(&[Role::Manager, Role::Client])?;
+    let id = id.into_inner();
+    let mut conn = db.get().await?;
+    let (current, _, _) = queries::booking(&mut conn, id, user.scope()).await?;
+    user.require(Role::Manager)?;
+    conn.transaction(async |conn| {
+        queries::cancel_booking(conn, id).await?;
+        if let Some(job_id) = current.job_id {
+            follow_bookings(conn, job_id, &user).await?;
+        }
+        Ok::<_, ApiError>(())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(booking_view(&mut conn, id, Scope::Yard).await?))
+}
+
+/// Longest search range for availability.
+const MAX_RANGE_DAYS: i64 = 3 * 366;
+
+/// Where a vessel fits and when (manager): for each dock it fits, the free windows of at
+/// least `duration_hours` inside `[from, to)`. A vessel that fits no dock gets no items.
+#[utoipa::path(get, path = "/api/v1/docks/availability", tag = "docks", params(AvailabilityQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Free windows per fitting dock", body = Availability),
+        (status = 400, description = "Malformed or missing query values", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vessel", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad duration or range", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn availability(
+    user: AuthUser,
+    db: web::Data<Db>,
+    query: web::Query<AvailabilityQuery>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Role::Manager)?;
+    let q = query.into_inner();
+    let mut errors = Vec::new();
+    if !(q.duration_hours.is_finite()
+        && q.duration_hours > 0.0
+        && q.duration_hours <= (MAX_RANGE_DAYS * 24) as f64)
+    {
+        errors.push(FieldError::new(
+            "duration_hours",
+            "must be a positive number of hours",
+        ));
+    }
+    if q.to <= q.from {
+        errors.push(FieldError::new("to", "must be after from"));
+    } else if q.to - q.from > Duration::days(MAX_RANGE_DAYS) {
+        errors.push(FieldError::new(
+            "to",
+            format!("must be at most {MAX_RANGE_DAYS} days after from"),
+        ));
+    }
+    done(errors)?;
+    let mut conn = db.get().await?;
+    let vessel = vessels::queries::by_id(&mut conn, q.vessel_id, Scope::Yard).await?;
+    let fitting: Vec<Dock> = queries::all_docks(&mut conn)
+        .await?
+        .into_iter()
+        .filter(|d| rules::fits(size(&vessel), d.limits()))
+        .collect();
+    let ids: Vec<Uuid> = fitting.iter().map(|d| d.id).collect();
+    let windows = if ids.is_empty() {
+        Vec::new()
+    } else {
+        queries::free_windows(&mut conn, &ids, q.from, q.to, q.duration_hours).await?
+    };
+    let items = fitting
+        .into_iter()
+        .map(|dock| DockAvailability {
+            windows: windows
+                .iter()
+                .filter(|(d, _)| *d == dock.id)
+                .map(|(_, w)| w.clone())
+                .collect(),
+            dock_id: dock.id,
+            dock_name: dock.name,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(Availability { items }))
+}

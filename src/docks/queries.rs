@@ -1,0 +1,376 @@
+//! Database access for docks and dock bookings. Free windows are computed in SQL over
+//! the bookings that overlap the search range.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, Double, Timestamptz};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::models::{
+    BookingListQuery, BookingStatus, CreateDock, Dock, DockBookingRow, UpdateDock, Window,
+};
+use crate::{
+    auth::Scope,
+    jobs::queries::technician_sees_booking,
+    pagination::PageRequest,
+    schema::{dock_bookings, docks, vessels},
+};
+
+/// Creates a dock.
+pub async fn insert_dock(conn: &mut AsyncPgConnection, dock: &CreateDock) -> QueryResult<Dock> {
+    diesel::insert_into(docks::table)
+        .values(dock)
+        .returning(Dock::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// One dock.
+pub async fn dock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Dock> {
+    docks::table
+        .find(id)
+        .select(Dock::as_select())
+        .first(conn)
+        .await
+}
+
+/// Every dock (a yard has a handful).
+pub async fn all_docks(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Dock>> {
+    docks::table
+        .select(Dock::as_select())
+        .order((docks::name, docks::id))
+        .load(conn)
+        .await
+}
+
+/// A page of docks in creation order.
+pub async fn list_docks(
+    conn: &mut AsyncPgConnection,
+    page: &PageRequest,
+) -> QueryResult<Vec<Dock>> {
+    let mut query = docks::table.select(Dock::as_select()).into_boxed();
+    if let Some(after) = page.after {
+        query = query.filter(
+            docks::created_at
+                .gt(after.at)
+                .or(docks::created_at.eq(after.at).and(docks::id.gt(after.id))),
+        );
+    }
+    query
+        .order((docks::created_at, docks::id))
+        .limit(page.fetch())
+        .load(conn)
+        .await
+}
+
+/// Changes a dock.
+pub async fn update_dock(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    changes: &UpdateDock,
+) -> QueryResult<Dock> {
+    diesel::update(docks::table.find(id))
+        .set((changes, docks::updated_at.eq(Utc::now())))
+        .returning(Dock::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Serialises booking changes per dock and per vessel for the rest of the transaction,
+/// always locking in the same order so two bookings can never wait on each other. The
+/// exclusion constraints stay the guarantee; the locks make the 409 name the booking in
+/// the way and keep concurrent inserts from deadlocking inside the constraint check.
+pub async fn lock_slots(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<()> {
+    let mut keys: Vec<i64> = ids
+        .iter()
+        .map(|id| {
+            let b = id.as_bytes();
+            i64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(key)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct Found {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    id: Uuid,
+}
+
+/// The live booking of `column` = `key` overlapping `[starts, ends)`, other than `except`.
+async fn overlapping(
+    conn: &mut AsyncPgConnection,
+    column: &str,
+    key: Uuid,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    except: Option<Uuid>,
+) -> QueryResult<Option<Uuid>> {
+    let sql = format!(
+        "SELECT id FROM dock_bookings WHERE {column} = $1 AND status <> 'cancelled' \
+         AND tstzrange(starts_at, ends_at, '[)') && tstzrange($2, $3, '[)') \
+         AND id IS DISTINCT FROM $4 ORDER BY starts_at LIMIT 1"
+    );
+    let found: Option<Found> = diesel::sql_query(sql)
+        .bind::<diesel::sql_types::Uuid, _>(key)
+        .bind::<Timestamptz, _>(starts)
+        .bind::<Timestamptz, _>(ends)
+        .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(except)
+        .get_result(conn)
+        .await
+        .optional()?;
+    Ok(found.map(|f| f.id))
+}
+
+/// A live booking of the dock overlapping the period.
+pub async fn dock_conflict(
+    conn: &mut AsyncPgConnection,
+    dock: Uuid,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    except: Option<Uuid>,
+) -> QueryResult<Option<Uuid>> {
+    overlapping(conn, "dock_id", dock, starts, ends, except).await
+}
+
+/// A live booking of the vessel (in any dock) overlapping the period.
+pub async fn vessel_conflict(
+    conn: &mut AsyncPgConnection,
+    vessel: Uuid,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    except: Option<Uuid>,
+) -> QueryResult<Option<Uuid>> {
+    overlapping(conn, "vessel_id", vessel, starts, ends, except).await
+}
+
+/// A new row of `dock_bookings`.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = dock_bookings)]
+pub struct NewBooking {
+    /// Dock.
+    pub dock_id: Uuid,
+    /// Vessel.
+    pub vessel_id: Uuid,
+    /// Job.
+    pub job_id: Option<Uuid>,
+    /// Start.
+    pub starts_at: DateTime<Utc>,
+    /// End.
+    pub ends_at: DateTime<Utc>,
+    /// Remarks.
+    pub notes: Option<String>,
+    /// Who booked.
+    pub created_by: Uuid,
+}
+
+/// Inserts a booking.
+pub async fn insert_booking(
+    conn: &mut AsyncPgConnection,
+    row: NewBooking,
+) -> QueryResult<DockBookingRow> {
+    diesel::insert_into(dock_bookings::table)
+        .values(row)
+        .returning(DockBookingRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// A booking with its dock and vessel names, with `vessels` joined: the client scope
+/// is the vessel's owner.
+type BookingWithNames = (DockBookingRow, String, String);
+
+macro_rules! booking_query {
+    ($scope:expr) => {{
+        let query = dock_bookings::table
+            .inner_join(docks::table)
+            .inner_join(vessels::table)
+            .select((DockBookingRow::as_select(), docks::name, vessels::name))
+            .into_boxed();
+        match $scope {
+            Scope::Yard => query,
+            Scope::Organization(org) => query.filter(vessels::owner_organization_id.eq(org)),
+            Scope::Technician(user) => query.filter(technician_sees_booking(user)),
+        }
+    }};
+}
+
+/// One booking in the caller's scope.
+pub async fn booking(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    scope: Scope,
+) -> QueryResult<BookingWithNames> {
+    booking_query!(scope)
+        .filter(dock_bookings::id.eq(id))
+        .first(conn)
+        .await
+}
+
+/// A page of bookings overlapping `[from, to)`, in start order, in the caller's scope.
+pub async fn list_bookings(
+    conn: &mut AsyncPgConnection,
+    filter: &BookingListQuery,
+    scope: Scope,
+    page: &PageRequest,
+) -> QueryResult<Vec<BookingWithNames>> {
+    let mut query = booking_query!(scope);
+    if !filter.include_cancelled.unwrap_or(false) {
+        query = query.filter(dock_bookings::status.eq(BookingStatus::Booked));
+    }
+    if let Some(dock) = filter.dock_id {
+        query = query.filter(dock_bookings::dock_id.eq(dock));
+    }
+    if let Some(vessel) = filter.vessel_id {
+        query = query.filter(dock_bookings::vessel_id.eq(vessel));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(dock_bookings::ends_at.gt(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(dock_bookings::starts_at.lt(to));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(
+            dock_bookings::starts_at
+                .gt(after.at)
+                .or(dock_bookings::starts_at
+                    .eq(after.at)
+                    .and(dock_bookings::id.gt(after.id))),
+        );
+    }
+    query
+        .order((dock_bookings::starts_at, dock_bookings::id))
+        .limit(page.fetch())
+        .load(conn)
+        .await
+}
+
+/// Moves a booking.
+pub async fn move_booking(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    dock: Uuid,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    notes: Option<Option<String>>,
+) -> QueryResult<()> {
+    diesel::update(dock_bookings::table.find(id))
+        .set((
+            dock_bookings::dock_id.eq(dock),
+            dock_bookings::starts_at.eq(starts),
+            dock_bookings::ends_at.eq(ends),
+            dock_bookings::updated_at.eq(Utc::now()),
+        ))
+        .execute(conn)
+        .await?;
+    if let Some(notes) = notes {
+        diesel::update(dock_bookings::table.find(id))
+            .set(dock_bookings::notes.eq(notes))
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Cancels a booking, freeing its slot.
+pub async fn cancel_booking(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    let now = Utc::now();
+    diesel::update(
+        dock_bookings::table
+            .find(id)
+            .filter(dock_bookings::status.eq(BookingStatus::Booked)),
+    )
+    .set((
+        dock_bookings::status.eq(BookingStatus::Cancelled),
+        dock_bookings::cancelled_at.eq(now),
+        dock_bookings::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// The span of a job's live bookings: earliest start, latest end.
+pub async fn job_span(
+    conn: &mut AsyncPgConnection,
+    job_id: Uuid,
+) -> QueryResult<Option<(DateTime<Utc>, DateTime<Utc>)>> {
+    let (start, end): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = dock_bookings::table
+        .filter(dock_bookings::job_id.eq(job_id))
+        .filter(dock_bookings::status.eq(BookingStatus::Booked))
+        .select((
+            diesel::dsl::min(dock_bookings::starts_at),
+            diesel::dsl::max(dock_bookings::ends_at),
+        ))
+        .first(conn)
+        .await?;
+    Ok(start.zip(end))
+}
+
+#[derive(QueryableByName)]
+struct FreeWindow {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    dock_id: Uuid,
+    #[diesel(sql_type = Timestamptz)]
+    starts_at: DateTime<Utc>,
+    #[diesel(sql_type = Timestamptz)]
+    ends_at: DateTime<Utc>,
+}
+
+/// The free windows of at least `hours` inside `[from, to)` of each dock in `docks`,
+/// in dock and time order. Only the bookings overlapping the range are read; a dock's
+/// live bookings never overlap (exclusion constraint), so the gaps are simply between
+/// one booking's end and the next one's start.
+pub async fn free_windows(
+    conn: &mut AsyncPgConnection,
+    docks: &[Uuid],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    hours: f64,
+) -> QueryResult<Vec<(Uuid, Window)>> {
+    let rows: Vec<FreeWindow> = diesel::sql_query(
+        "WITH busy AS ( \
+             SELECT dock_id, greatest(starts_at, $2) AS s, least(ends_at, $3) AS e \
+             FROM dock_bookings \
+             WHERE dock_id = ANY($1) AND status <> 'cancelled' AND starts_at < $3 AND ends_at > $2 \
+         ), gaps AS ( \
+             SELECT dock_id, coalesce(lag(e) OVER (PARTITION BY dock_id ORDER BY s), $2) AS starts_at, \
+                    s AS ends_at \
+             FROM busy \
+             UNION ALL \
+             SELECT d, coalesce((SELECT max(e) FROM busy WHERE busy.dock_id = d), $2), $3 \
+             FROM unnest($1) AS d \
+         ) \
+         SELECT dock_id, starts_at, ends_at FROM gaps \
+         WHERE ends_at - starts_at >= make_interval(secs => $4 * 3600) \
+         ORDER BY dock_id, starts_at",
+    )
+    .bind::<Array<diesel::sql_types::Uuid>, _>(docks)
+    .bind::<Timestamptz, _>(from)
+    .bind::<Timestamptz, _>(to)
+    .bind::<Double, _>(hours)
+    .load(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.dock_id,
+                Window {
+                    starts_at: r.starts_at,
+                    ends_at: r.ends_at,
+                },
+            )
+        })
+        .collect())
+}
