@@ -43,6 +43,11 @@ pub struct Config {
     #[arg(long, env = "SLIPWAY_REFRESH_TOKEN_TTL_DAYS", default_value_t = 30)]
     pub refresh_token_ttl_days: u32,
 
+    /// The yard's time zone (IANA name): calendar days of work logs, daily reports and
+    /// certificate validity are days there.
+    #[arg(long, env = "SLIPWAY_YARD_TZ", default_value = "Asia/Shanghai")]
+    pub yard_tz: chrono_tz::Tz,
+
     /// HTTP worker threads; 0 means one per CPU core.
     #[arg(long, env = "SLIPWAY_WORKERS", default_value_t = 0)]
     pub workers: usize,

@@ -285,6 +285,18 @@ fn conflict_for_constraint(name: &str) -> Option<(ConflictKind, &'static str)> {
             ConflictKind::VesselDoubleBooked,
             "The vessel is booked into a dock at an overlapping time.",
         ),
+        "certification_types_code_key" => (
+            ConflictKind::DuplicateCode,
+            "A certification type with this code already exists.",
+        ),
+        "assignments_no_overlap" => (
+            ConflictKind::TechnicianDoubleBooked,
+            "The technician has another assignment at an overlapping time.",
+        ),
+        "work_logs_no_overlap" => (
+            ConflictKind::WorkLogOverlap,
+            "The technician already logged work overlapping this time.",
+        ),
         _ => return None,
     })
 }

@@ -19,8 +19,11 @@ pub mod pagination;
 pub mod schema;
 pub mod sql_enum;
 pub mod tasks;
+pub mod technicians;
 pub mod users;
 pub mod vessels;
+pub mod work_logs;
+pub mod yard;
 
 use std::net::TcpListener;
 
@@ -48,12 +51,20 @@ pub struct AppState {
     pub passwords: web::Data<Passwords>,
     /// The rendered OpenAPI document.
     pub openapi: web::Data<OpenApiJson>,
+    /// The yard's calendar.
+    pub yard: web::Data<yard::Yard>,
 }
 
 impl AppState {
     /// Assembles the state from its parts.
-    pub fn new(db: Db, keys: TokenKeys, passwords: Passwords) -> anyhow::Result<Self> {
+    pub fn new(
+        db: Db,
+        keys: TokenKeys,
+        passwords: Passwords,
+        yard: yard::Yard,
+    ) -> anyhow::Result<Self> {
         Ok(Self {
+            yard: web::Data::new(yard),
             db: web::Data::new(db),
             keys: web::Data::new(keys),
             passwords: web::Data::new(passwords),
@@ -80,6 +91,7 @@ pub fn app(
         .app_data(state.keys)
         .app_data(state.passwords)
         .app_data(state.openapi)
+        .app_data(state.yard)
         .configure(http::configure_extractors)
         .configure(health::routes)
         .configure(openapi::docs_routes)
@@ -92,6 +104,8 @@ pub fn app(
                 .configure(jobs::routes)
                 .configure(tasks::routes)
                 .configure(docks::routes)
+                .configure(technicians::routes)
+                .configure(work_logs::routes)
                 .configure(openapi::api_routes),
         )
         .default_service(web::to(http::not_found))

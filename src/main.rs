@@ -83,7 +83,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     };
     let passwords =
         tokio::task::spawn_blocking(move || password::Passwords::new(hashers)).await??;
-    let state = AppState::new(pool, keys, passwords)?;
+    let state = AppState::new(
+        pool,
+        keys,
+        passwords,
+        slipway::yard::Yard { tz: config.yard_tz },
+    )?;
     let listener =
         TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, "serving");

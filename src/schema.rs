@@ -16,6 +16,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    assignments (id) {
+        id -> Uuid,
+        task_id -> Uuid,
+        technician_id -> Uuid,
+        starts_at -> Timestamptz,
+        ends_at -> Timestamptz,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        removed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    certification_types (id) {
+        id -> Uuid,
+        code -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     dock_bookings (id) {
         id -> Uuid,
         dock_id -> Uuid,
@@ -141,6 +164,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    technician_certifications (id) {
+        id -> Uuid,
+        technician_id -> Uuid,
+        certification_type -> Text,
+        certificate_number -> Text,
+        issued_by -> Text,
+        issued_on -> Date,
+        expires_on -> Date,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    technicians (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        user_role -> Text,
+        trade -> Text,
+        employee_number -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Uuid,
         email -> Text,
@@ -174,8 +222,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    work_logs (id) {
+        id -> Uuid,
+        assignment_id -> Uuid,
+        technician_id -> Uuid,
+        task_id -> Uuid,
+        job_id -> Uuid,
+        started_at -> Timestamptz,
+        ended_at -> Timestamptz,
+        description -> Text,
+        progress_percent -> Nullable<Int4>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(additional_work -> jobs (job_id));
 diesel::joinable!(additional_work -> users (decided_by));
+diesel::joinable!(assignments -> tasks (task_id));
+diesel::joinable!(assignments -> technicians (technician_id));
+diesel::joinable!(assignments -> users (created_by));
 diesel::joinable!(dock_bookings -> docks (dock_id));
 diesel::joinable!(dock_bookings -> jobs (job_id));
 diesel::joinable!(dock_bookings -> users (created_by));
@@ -187,11 +253,18 @@ diesel::joinable!(jobs -> users (created_by));
 diesel::joinable!(jobs -> vessels (vessel_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(tasks -> jobs (job_id));
+diesel::joinable!(technician_certifications -> technicians (technician_id));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(vessels -> organizations (owner_organization_id));
+diesel::joinable!(work_logs -> assignments (assignment_id));
+diesel::joinable!(work_logs -> jobs (job_id));
+diesel::joinable!(work_logs -> tasks (task_id));
+diesel::joinable!(work_logs -> technicians (technician_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     additional_work,
+    assignments,
+    certification_types,
     dock_bookings,
     docks,
     job_events,
@@ -201,6 +274,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     refresh_tokens,
     tasks,
+    technician_certifications,
+    technicians,
     users,
     vessels,
+    work_logs,
 );

@@ -164,6 +164,17 @@ async fn the_openapi_document_describes_every_endpoint_and_the_bearer_scheme() {
         ("/api/v1/dock-bookings", &["get", "post"]),
         ("/api/v1/dock-bookings/{id}", &["get", "patch"]),
         ("/api/v1/dock-bookings/{id}/cancel", &["post"]),
+        ("/api/v1/technicians", &["get", "post"]),
+        ("/api/v1/technicians/{id}", &["get", "patch"]),
+        ("/api/v1/technicians/{id}/certifications", &["get", "post"]),
+        ("/api/v1/certification-types", &["get", "post"]),
+        ("/api/v1/tasks/{id}/assignments", &["post"]),
+        ("/api/v1/jobs/{id}/assignments", &["get"]),
+        ("/api/v1/assignments/{id}", &["delete"]),
+        ("/api/v1/me/assignments", &["get"]),
+        ("/api/v1/assignments/{id}/work-logs", &["post"]),
+        ("/api/v1/jobs/{id}/work-logs", &["get"]),
+        ("/api/v1/jobs/{id}/daily-report", &["get"]),
     ];
     for (path, methods) in expected {
         for method in *methods {

@@ -712,6 +712,25 @@ async fn job_progress_is_weighted_by_estimated_hours_and_done_counts_as_100() {
     let y = yard().await;
     let job = y.app.job(&y.client_a, y.vessel_a).await;
     let tasks = format!("/api/v1/jobs/{job}/tasks");
+    // A task may only require a certification type the yard knows.
+    let reply = y
+        .app
+        .post(
+            &tasks,
+            &y.manager.token,
+            json!({"title": "Weld", "estimated_hours": 30, "required_certification": "WELD-3G"}),
+        )
+        .await
+        .expect_problem(422, "validation-failed");
+    assert_eq!(reply.body["errors"][0]["field"], "required_certification");
+    y.app
+        .post(
+            "/api/v1/certification-types",
+            &y.manager.token,
+            json!({"code": "WELD-3G", "name": "Welder 3G (ISO 9606-1)"}),
+        )
+        .await
+        .expect(201);
     let weld = y.app
         .post(&tasks, &y.manager.token, json!({"title": "Weld shell plating", "estimated_hours": 30, "required_certification": "WELD-3G"}))
         .await

@@ -28,26 +28,62 @@ use crate::{
     schema::{additional_work, job_events, job_number_counters, jobs, users, vessels},
 };
 
-/// Whether a technician may see a job: it has a task they are assigned to. (No
-/// assignments exist yet, so no job.)
-pub fn technician_sees_job<QS: 'static>(
-    _user: Uuid,
+/// The ids of the jobs a technician (by user id, bound as `$n`) has a live assignment on.
+const TECHNICIAN_JOBS: &str = "SELECT t.job_id FROM assignments a \
+     JOIN tasks t ON t.id = a.task_id JOIN technicians tc ON tc.id = a.technician_id \
+     WHERE a.removed_at IS NULL AND tc.user_id = ";
+
+/// `<column> IN (<the technician's jobs>)` as a boxable filter.
+fn column_in_technician_jobs<QS: 'static>(
+    column: &str,
+    user: Uuid,
 ) -> Box<dyn BoxableExpression<QS, Pg, SqlType = Bool>> {
-    Box::new(sql::<Bool>("FALSE"))
+    Box::new(
+        sql::<Bool>(&format!("{column} IN ({TECHNICIAN_JOBS}"))
+            .bind::<diesel::sql_types::Uuid, _>(user)
+            .sql(")"),
+    )
+}
+
+/// Whether a technician may see a job: they are assigned to one of its tasks.
+pub fn technician_sees_job<QS: 'static>(
+    user: Uuid,
+) -> Box<dyn BoxableExpression<QS, Pg, SqlType = Bool>> {
+    column_in_technician_jobs("jobs.id", user)
 }
 
 /// Whether a technician may see a dock booking: it serves one of their jobs.
 pub fn technician_sees_booking<QS: 'static>(
-    _user: Uuid,
+    user: Uuid,
 ) -> Box<dyn BoxableExpression<QS, Pg, SqlType = Bool>> {
-    Box::new(sql::<Bool>("FALSE"))
+    column_in_technician_jobs("dock_bookings.job_id", user)
 }
 
 /// Whether a technician may see a vessel: one of its jobs is theirs.
 pub fn technician_sees_vessel<QS: 'static>(
-    _user: Uuid,
+    user: Uuid,
 ) -> Box<dyn BoxableExpression<QS, Pg, SqlType = Bool>> {
-    Box::new(sql::<Bool>("FALSE"))
+    Box::new(
+        sql::<Bool>(&format!(
+            "vessels.id IN (SELECT j.vessel_id FROM jobs j WHERE j.id IN ({TECHNICIAN_JOBS}"
+        ))
+        .bind::<diesel::sql_types::Uuid, _>(user)
+        .sql("))"),
+    )
+}
+
+/// Whether a technician is assigned to a task (the task itself, not just its job).
+pub fn technician_assigned_to_task<QS: 'static>(
+    user: Uuid,
+) -> Box<dyn BoxableExpression<QS, Pg, SqlType = Bool>> {
+    Box::new(
+        sql::<Bool>(
+            "tasks.id IN (SELECT a.task_id FROM assignments a JOIN technicians tc ON tc.id = a.technician_id \
+             WHERE a.removed_at IS NULL AND tc.user_id = ",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(user)
+        .sql(")"),
+    )
 }
 
 macro_rules! in_scope {

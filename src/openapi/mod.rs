@@ -7,7 +7,10 @@ use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
-use crate::{auth, docks, error, health, jobs, organizations, pagination, tasks, users, vessels};
+use crate::{
+    auth, docks, error, health, jobs, organizations, pagination, tasks, technicians, users,
+    vessels, work_logs,
+};
 
 /// Adds the bearer scheme every protected operation refers to.
 struct BearerScheme;
@@ -55,6 +58,15 @@ impl Modify for BearerScheme {
         docks::handlers::create_booking, docks::handlers::list_bookings,
         docks::handlers::get_booking, docks::handlers::update_booking,
         docks::handlers::cancel_booking,
+        technicians::handlers::create_technician, technicians::handlers::list_technicians,
+        technicians::handlers::get_technician, technicians::handlers::update_technician,
+        technicians::handlers::create_certification_type,
+        technicians::handlers::list_certification_types,
+        technicians::handlers::create_certification, technicians::handlers::list_certifications,
+        work_logs::handlers::create_assignment, work_logs::handlers::job_assignments,
+        work_logs::handlers::delete_assignment, work_logs::handlers::my_assignments,
+        work_logs::handlers::create_work_log, work_logs::handlers::job_work_logs,
+        work_logs::handlers::daily_report,
     ),
     components(schemas(error::Problem, error::FieldError, pagination::Page<users::models::UserView>))
 )]

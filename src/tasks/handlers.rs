@@ -146,7 +146,7 @@ pub async fn list_tasks(
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut conn = db.get().await?;
     jobs::visible(&mut conn, *id, user.scope()).await?;
-    let rows = queries::list(&mut conn, *id, &page).await?;
+    let rows = queries::list(&mut conn, *id, user.scope(), &page).await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(
         rows,
         &page,

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::models::{NewTask, Task, TaskChanges};
 use crate::{
     auth::Scope,
-    jobs::{models::Job, queries::technician_sees_job},
+    jobs::{models::Job, queries::technician_assigned_to_task},
     pagination::PageRequest,
     schema::{jobs, tasks},
 };
@@ -25,12 +25,17 @@ pub async fn insert(conn: &mut AsyncPgConnection, row: NewTask) -> QueryResult<T
 pub async fn list(
     conn: &mut AsyncPgConnection,
     job_id: Uuid,
+    scope: Scope,
     page: &PageRequest,
 ) -> QueryResult<Vec<Task>> {
     let mut query = tasks::table
         .filter(tasks::job_id.eq(job_id))
         .select(Task::as_select())
         .into_boxed();
+    // A technician sees only the tasks they are assigned to.
+    if let Scope::Technician(user) = scope {
+        query = query.filter(technician_assigned_to_task(user));
+    }
     if let Some(after) = page.after {
         query = query.filter(
             tasks::created_at
@@ -60,7 +65,7 @@ pub async fn lock_with_job(
     query = match scope {
         Scope::Yard => query,
         Scope::Organization(org) => query.filter(jobs::organization_id.eq(org)),
-        Scope::Technician(user) => query.filter(technician_sees_job(user)),
+        Scope::Technician(user) => query.filter(technician_assigned_to_task(user)),
     };
     let job_id: Uuid = query.first(conn).await?;
     let job = crate::jobs::queries::lock(conn, job_id, Scope::Yard).await?;

@@ -216,7 +216,10 @@ impl TestApp {
         let db = db::pool(url, 8).expect("pool");
         let keys = TokenKeys::new(JWT_SECRET, 900, 30).expect("keys");
         let passwords = password::Passwords::new(2).expect("hasher");
-        let state = AppState::new(db.clone(), keys, passwords).expect("state");
+        let yard = slipway::yard::Yard {
+            tz: chrono_tz::Asia::Shanghai,
+        };
+        let state = AppState::new(db.clone(), keys, passwords, yard).expect("state");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("address"));
         let server = slipway::serve(listener, state, 2).expect("server");

@@ -1,0 +1,439 @@
+//! Assignments of technicians to tasks, the work they log, and the owner's daily report.
+
+use actix_web::{HttpResponse, web};
+use chrono::{Duration, Utc};
+use diesel_async::AsyncConnection;
+use uuid::Uuid;
+
+use super::{
+    models::{
+        Assignment, CreateAssignment, CreateWorkLog, DailyReport, DailyReportQuery, MyAssignment,
+        PendingAdditionalWork, WorkLog,
+    },
+    queries::{self, NewWorkLog, round2},
+};
+use crate::{
+    auth::{AuthUser, Role, Scope},
+    db::Db,
+    docks::queries::lock_slots,
+    error::{ApiError, ConflictKind, FieldError, Problem},
+    http::created,
+    jobs::{
+        models::{AdditionalWorkStatus, PageQuery},
+        queries as jobs,
+        rules::JobStatus,
+    },
+    pagination::{Cursor, Page, PageRequest},
+    tasks::queries as tasks,
+    technicians::{queries as technicians, rules::certificate_gap},
+    yard::Yard,
+};
+
+/// Longest work log.
+const MAX_SHIFT_HOURS: i64 = 16;
+/// How far in the future a log may end (clock skew of a technician's device).
+const CLOCK_SKEW_MINUTES: i64 = 5;
+
+/// Assign a technician to a task for a period (manager). The job must be active, the
+/// technician certified for the whole period if the task needs it, and free.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/assignments", tag = "assignments", params(("id" = Uuid, Path)),
+    request_body = CreateAssignment, security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Assigned", body = Assignment),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`job-not-active`, or `technician-double-booked` with `conflicting_id`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad period, unknown technician, or certification missing, expired or not yet valid", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_assignment(
+    user: AuthUser,
+    db: web::Data<Db>,
+    yard: web::Data<Yard>,
+    id: web::Path<Uuid>,
+    body: web::Json<CreateAssignment>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Role::Manager)?;
+    let b = body.into_inner();
+    if b.ends_at <= b.starts_at {
+        return Err(ApiError::invalid("ends_at", "must be after starts_at"));
+    }
+    let task_id = id.into_inner();
+    let mut conn = db.get().await?;
+    let (technician, name, _, active) = match technicians::by_id(&mut conn, b.technician_id).await {
+        Err(diesel::result::Error::NotFound) => {
+            return Err(ApiError::invalid("technician_id", "no such technician"));
+        }
+        other => other?,
+    };
+    if !active {
+        return Err(ApiError::invalid(
+            "technician_id",
+            "the technician's account is deactivated",
+        ));
+    }
+    let row = conn
+        .transaction(async |conn| {
+            let (task, job) = tasks::lock_with_job(conn, task_id, Scope::Yard).await?;
+            if !job.status.is_active() {
+                return Err(ApiError::conflict(
+                    ConflictKind::JobNotActive,
+                    format!(
+                        "The job is {}; technicians are assigned from approval until completion.",
+                        job.status
+                    ),
+                ));
+            }
+            if let Some(code) = &task.required_certification {
+                let held = technicians::certificate_days(conn, technician.id, code).await?;
+                if let Some(gap) =
+                    certificate_gap(&held, yard.day_of(b.starts_at), yard.day_of(b.ends_at))
+                {
+                    return Err(ApiError::Validation(vec![FieldError::new(
+                        "technician_id",
+                        gap.describe(code),
+                    )]));
+                }
+            }
+            lock_slots(conn, &[technician.id]).await?;
+            if let Some(other) =
+                queries::assignment_conflict(conn, technician.id, b.starts_at, b.ends_at).await?
+            {
+                return Err(ApiError::Conflict {
+                    kind: ConflictKind::TechnicianDoubleBooked,
+                    detail: "The technician has another assignment at an overlapping time."
+                        .to_owned(),
+                    conflicting_id: Some(other),
+                    allowed_targets: None,
+                });
+            }
+            let row = queries::insert_assignment(
+                conn,
+                task_id,
+                technician.id,
+                b.starts_at,
+                b.ends_at,
+                user.id,
+            )
+            .await?;
+            Ok((row, job.id))
+        })
+        .await?;
+    let (row, job_id) = row;
+    Ok(created(&Assignment {
+        id: row.id,
+        task_id: row.task_id,
+        job_id,
+        technician_id: row.technician_id,
+        technician_name: name,
+        starts_at: row.starts_at,
+        ends_at: row.ends_at,
+        created_at: row.created_at,
+    }))
+}
+
+/// A job's live assignments: managers all, a technician its own. Clients have no access.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/assignments", tag = "assignments", params(("id" = Uuid, Path), PageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of assignments", body = Page<Assignment>),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Clients have no access", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn job_assignments(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    user.require_any(&[Role::Manager, Role::Technician])?;
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let mut conn = db.get().await?;
+    jobs::visible(&mut conn, *id, user.scope()).await?;
+    let only = (user.role == Role::Technician).then_some(user.id);
+    let rows = queries::job_assignments(&mut conn, *id, only, &page).await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        rows,
+        &page,
+        |(a, ..)| Cursor {
+            at: a.starts_at,
+            id: a.id,
+        },
+        |(a, job_id, name)| Assignment {
+            id: a.id,
+            task_id: a.task_id,
+            job_id,
+            technician_id: a.technician_id,
+            technician_name: name,
+            starts_at: a.starts_at,
+            ends_at: a.ends_at,
+            created_at: a.created_at,
+        },
+    )))
+}
+
+/// Remove an assignment (manager). Work already logged under it stays.
+#[utoipa::path(delete, path = "/api/v1/assignments/{id}", tag = "assignments", params(("id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such live assignment", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn delete_assignment(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Role::Manager)?;
+    let mut conn = db.get().await?;
+    match queries::remove_assignment(&mut conn, *id).await? {
+        0 => Err(ApiError::NotFound),
+        _ => Ok(HttpResponse::NoContent().finish()),
+    }
+}
+
+/// The caller's own assignments (technicians), with job, task, vessel and dock.
+#[utoipa::path(get, path = "/api/v1/me/assignments", tag = "assignments", params(PageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of my assignments", body = Page<MyAssignment>),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a technician", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn my_assignments(
+    user: AuthUser,
+    db: web::Data<Db>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Role::Technician)?;
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let mut conn = db.get().await?;
+    let rows = queries::my_assignments(&mut conn, user.id, &page).await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        rows,
+        &page,
+        |a| Cursor {
+            at: a.starts_at,
+            id: a.id,
+        },
+        |a| a,
+    )))
+}
+
+/// Log work on an assignment (only the assigned technician; anyone else's assignment is
+/// 404). Append-only: a log is never changed or deleted.
+#[utoipa::path(post, path = "/api/v1/assignments/{id}/work-logs", tag = "work logs", params(("id" = Uuid, Path)),
+    request_body = CreateWorkLog, security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Logged", body = WorkLog),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only technicians log work", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not your assignment", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`job-not-active` (job not in progress), or `work-log-overlap` with `conflicting_id`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Ends before it starts, in the future, or longer than 16 hours", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_work_log(
+    user: AuthUser,
+    db: web::Data<Db>,
+    yard: web::Data<Yard>,
+    id: web::Path<Uuid>,
+    body: web::Json<CreateWorkLog>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Role::Technician)?;
+    let b = body.into_inner();
+    let assignment_id = id.into_inner();
+    let mut conn = db.get().await?;
+    let (assignment, job_id, status) =
+        queries::my_assignment(&mut conn, assignment_id, user.id).await?;
+    let mut errors = Vec::new();
+    if b.ended_at <= b.started_at {
+        errors.push(FieldError::new("ended_at", "must be after started_at"));
+    } else if b.ended_at - b.started_at > Duration::hours(MAX_SHIFT_HOURS) {
+        errors.push(FieldError::new(
+            "ended_at",
+            format!("a work log covers at most {MAX_SHIFT_HOURS} hours"),
+        ));
+    }
+    if b.ended_at > Utc::now() + Duration::minutes(CLOCK_SKEW_MINUTES) {
+        errors.push(FieldError::new("ended_at", "must not be in the future"));
+    }
+    let description = b.description.trim().to_owned();
+    if !(1..=5000).contains(&description.chars().count()) {
+        errors.push(FieldError::new(
+            "description",
+            "must be 1 to 5000 characters",
+        ));
+    }
+    if let Some(p) = b.progress_percent
+        && !(0..=100).contains(&p)
+    {
+        errors.push(FieldError::new(
+            "progress_percent",
+            "must be between 0 and 100",
+        ));
+    }
+    if status != JobStatus::InProgress {
+        return Err(ApiError::conflict(
+            ConflictKind::JobNotActive,
+            format!("The job is {status}; work is logged while it is in progress."),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let (row, title) = conn
+        .transaction(async |conn| {
+            // The job's lock orders this log against status changes of the job.
+            let job = jobs::lock(conn, job_id, Scope::Yard).await?;
+            if job.status != JobStatus::InProgress {
+                return Err(ApiError::conflict(
+                    ConflictKind::JobNotActive,
+                    format!("The job is {}.", job.status),
+                ));
+            }
+            lock_slots(conn, &[assignment.technician_id]).await?;
+            if let Some(other) =
+                queries::work_log_conflict(conn, assignment.technician_id, b.started_at, b.ended_at)
+                    .await?
+            {
+                return Err(ApiError::Conflict {
+                    kind: ConflictKind::WorkLogOverlap,
+                    detail: "You already logged work overlapping this time.".to_owned(),
+                    conflicting_id: Some(other),
+                    allowed_targets: None,
+                });
+            }
+            let row = queries::insert_work_log(
+                conn,
+                NewWorkLog {
+                    assignment_id,
+                    technician_id: assignment.technician_id,
+                    task_id: assignment.task_id,
+                    job_id,
+                    started_at: b.started_at,
+                    ended_at: b.ended_at,
+                    description,
+                    progress_percent: b.progress_percent,
+                },
+            )
+            .await?;
+            if let Some(progress) = b.progress_percent {
+                queries::report_progress(conn, assignment.task_id, progress).await?;
+            }
+            jobs::touch(conn, job_id).await?;
+            let (task, _) = tasks::lock_with_job(conn, assignment.task_id, Scope::Yard).await?;
+            Ok((row, task.title))
+        })
+        .await?;
+    Ok(created(&work_log_view(row, title, None, &yard, true)))
+}
+
+fn work_log_view(
+    row: super::models::WorkLogRow,
+    task_title: String,
+    technician_name: Option<String>,
+    yard: &Yard,
+    for_staff: bool,
+) -> WorkLog {
+    let hours = round2((row.ended_at - row.started_at).num_seconds() as f64 / 3600.0);
+    WorkLog {
+        id: row.id,
+        task_id: row.task_id,
+        task_title,
+        date: yard.day_of(row.started_at),
+        hours,
+        description: row.description,
+        progress_percent: row.progress_percent,
+        started_at: for_staff.then_some(row.started_at),
+        ended_at: for_staff.then_some(row.ended_at),
+        technician_id: for_staff.then_some(row.technician_id),
+        technician_name: if for_staff { technician_name } else { None },
+        assignment_id: for_staff.then_some(row.assignment_id),
+    }
+}
+
+/// A job's work logs in time order; clients see date, hours, task and description only.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/work-logs", tag = "work logs", params(("id" = Uuid, Path), PageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of work logs", body = Page<WorkLog>),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn job_work_logs(
+    user: AuthUser,
+    db: web::Data<Db>,
+    yard: web::Data<Yard>,
+    id: web::Path<Uuid>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let mut conn = db.get().await?;
+    jobs::visible(&mut conn, *id, user.scope()).await?;
+    let rows = queries::job_work_logs(&mut conn, *id, &page).await?;
+    let for_staff = user.role != Role::Client;
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        rows,
+        &page,
+        |(w, ..)| Cursor {
+            at: w.started_at,
+            id: w.id,
+        },
+        |(w, title, name)| work_log_view(w, title, Some(name), &yard, for_staff),
+    )))
+}
+
+/// The owner's morning read for one yard calendar day: hours per task, status changes,
+/// additional work awaiting a decision, overall progress.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/daily-report", tag = "work logs", params(("id" = Uuid, Path), DailyReportQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The day's report", body = DailyReport),
+        (status = 400, description = "Malformed date", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn daily_report(
+    user: AuthUser,
+    db: web::Data<Db>,
+    yard: web::Data<Yard>,
+    id: web::Path<Uuid>,
+    query: web::Query<DailyReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let job_id = id.into_inner();
+    let date = query.date.unwrap_or_else(|| yard.today());
+    let (start, end) = yard.day_bounds(date);
+    let mut conn = db.get().await?;
+    let job = jobs::find_view(&mut conn, job_id, user.scope()).await?;
+    let tasks = queries::hours_by_task(&mut conn, job_id, start, end).await?;
+    let status_changes = queries::status_changes(&mut conn, job_id, start, end).await?;
+    let page = PageRequest::new(Some(crate::pagination::MAX_LIMIT), None)?;
+    let pending = jobs::list_additional_work(&mut conn, job_id, &page)
+        .await?
+        .into_iter()
+        .filter(|w| w.status == AdditionalWorkStatus::Pending)
+        .map(|w| PendingAdditionalWork {
+            id: w.id,
+            description: w.description,
+            amount: crate::money::format_amount(&w.amount),
+            currency: w.currency,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(DailyReport {
+        job_id,
+        date,
+        hours_total: round2(tasks.iter().map(|t| t.hours).sum()),
+        tasks,
+        status_changes,
+        pending_additional_work: pending,
+        progress_percent: job.progress_percent,
+    }))
+}

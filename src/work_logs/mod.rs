@@ -1,0 +1,26 @@
+//! Assignments and work logs: technicians put on tasks for a period (certification
+//! gate, no double-booking), the hours they log (append-only, never overlapping), and
+//! the daily report a shipowner's superintendent reads each morning.
+
+pub mod handlers;
+pub mod models;
+pub mod queries;
+
+use actix_web::web;
+
+use crate::http::resource;
+
+/// Registers assignment, work-log and daily-report routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/tasks/{id}/assignments").route(web::post().to(handlers::create_assignment)),
+    )
+    .service(resource("/jobs/{id}/assignments").route(web::get().to(handlers::job_assignments)))
+    .service(resource("/assignments/{id}").route(web::delete().to(handlers::delete_assignment)))
+    .service(resource("/me/assignments").route(web::get().to(handlers::my_assignments)))
+    .service(
+        resource("/assignments/{id}/work-logs").route(web::post().to(handlers::create_work_log)),
+    )
+    .service(resource("/jobs/{id}/work-logs").route(web::get().to(handlers::job_work_logs)))
+    .service(resource("/jobs/{id}/daily-report").route(web::get().to(handlers::daily_report)));
+}

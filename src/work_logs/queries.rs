@@ -1,0 +1,406 @@
+//! Database access for assignments, work logs and the daily report.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Double, Nullable, Timestamptz};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::models::{
+    AssignmentRow, DailyStatusChange, DailyTask, JobSummary, MyAssignment, Named, TaskSummary,
+    WorkLogRow,
+};
+use crate::{
+    jobs::rules::JobStatus,
+    pagination::PageRequest,
+    schema::{assignments, job_events, jobs, tasks, technicians, users, work_logs},
+    tasks::models::TaskStatus,
+};
+
+/// A live assignment of the technician overlapping `[starts, ends)`, other than `except`.
+pub async fn assignment_conflict(
+    conn: &mut AsyncPgConnection,
+    technician: Uuid,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+) -> QueryResult<Option<Uuid>> {
+    assignments::table
+        .filter(assignments::technician_id.eq(technician))
+        .filter(assignments::removed_at.is_null())
+        .filter(assignments::starts_at.lt(ends))
+        .filter(assignments::ends_at.gt(starts))
+        .select(assignments::id)
+        .order(assignments::starts_at)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Inserts an assignment; an overlap fails on `assignments_no_overlap`.
+pub async fn insert_assignment(
+    conn: &mut AsyncPgConnection,
+    task_id: Uuid,
+    technician_id: Uuid,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    by: Uuid,
+) -> QueryResult<AssignmentRow> {
+    diesel::insert_into(assignments::table)
+        .values((
+            assignments::task_id.eq(task_id),
+            assignments::technician_id.eq(technician_id),
+            assignments::starts_at.eq(starts),
+            assignments::ends_at.eq(ends),
+            assignments::created_by.eq(by),
+        ))
+        .returning(AssignmentRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// A page of a job's live assignments with technician names, in start order;
+/// `only_user` restricts to one technician's (by user id).
+pub async fn job_assignments(
+    conn: &mut AsyncPgConnection,
+    job_id: Uuid,
+    only_user: Option<Uuid>,
+    page: &PageRequest,
+) -> QueryResult<Vec<(AssignmentRow, Uuid, String)>> {
+    let mut query = assignments::table
+        .inner_join(tasks::table)
+        .inner_join(
+            technicians::table.inner_join(users::table.on(users::id.eq(technicians::user_id))),
+        )
+        .filter(tasks::job_id.eq(job_id))
+        .filter(assignments::removed_at.is_null())
+        .select((AssignmentRow::as_select(), tasks::job_id, users::full_name))
+        .into_boxed();
+    if let Some(user) = only_user {
+        query = query.filter(technicians::user_id.eq(user));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(
+            assignments::starts_at
+                .gt(after.at)
+                .or(assignments::starts_at
+                    .eq(after.at)
+                    .and(assignments::id.gt(after.id))),
+        );
+    }
+    query
+        .order((assignments::starts_at, assignments::id))
+        .limit(page.fetch())
+        .load(conn)
+        .await
+}
+
+#[derive(QueryableByName)]
+struct MyAssignmentRow {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    id: Uuid,
+    #[diesel(sql_type = Timestamptz)]
+    starts_at: DateTime<Utc>,
+    #[diesel(sql_type = Timestamptz)]
+    ends_at: DateTime<Utc>,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    job_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    job_number: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    job_status: JobStatus,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    task_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    task_title: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    task_status: TaskStatus,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Text>)]
+    required_certification: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    vessel_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    vessel_name: String,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Uuid>)]
+    dock_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Text>)]
+    dock_name: Option<String>,
+}
+
+/// A page of a technician's (by user id) live assignments in start order, with job,
+/// task, vessel and the dock the vessel is booked into during the assignment.
+pub async fn my_assignments(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    page: &PageRequest,
+) -> QueryResult<Vec<MyAssignment>> {
+    let (after_at, after_id) = page
+        .after
+        .map_or((None, None), |c| (Some(c.at), Some(c.id)));
+    let rows: Vec<MyAssignmentRow> = diesel::sql_query(
+        "SELECT a.id, a.starts_at, a.ends_at, j.id AS job_id, j.number AS job_number, j.status AS job_status, \
+                t.id AS task_id, t.title AS task_title, t.status AS task_status, t.required_certification, \
+                v.id AS vessel_id, v.name AS vessel_name, d.id AS dock_id, d.name AS dock_name \
+         FROM assignments a \
+         JOIN technicians tc ON tc.id = a.technician_id \
+         JOIN tasks t ON t.id = a.task_id \
+         JOIN jobs j ON j.id = t.job_id \
+         JOIN vessels v ON v.id = j.vessel_id \
+         LEFT JOIN LATERAL ( \
+             SELECT b.dock_id FROM dock_bookings b \
+             WHERE b.vessel_id = v.id AND b.status <> 'cancelled' \
+               AND b.starts_at < a.ends_at AND b.ends_at > a.starts_at \
+             ORDER BY b.starts_at LIMIT 1 \
+         ) bk ON TRUE \
+         LEFT JOIN docks d ON d.id = bk.dock_id \
+         WHERE tc.user_id = $1 AND a.removed_at IS NULL \
+           AND ($2::timestamptz IS NULL OR (a.starts_at, a.id) > ($2, $3)) \
+         ORDER BY a.starts_at, a.id LIMIT $4",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(user)
+    .bind::<Nullable<Timestamptz>, _>(after_at)
+    .bind::<Nullable<diesel::sql_types::Uuid>, _>(after_id)
+    .bind::<diesel::sql_types::BigInt, _>(page.fetch())
+    .load(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| MyAssignment {
+            id: r.id,
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            job: JobSummary {
+                id: r.job_id,
+                number: r.job_number,
+                status: r.job_status,
+            },
+            task: TaskSummary {
+                id: r.task_id,
+                title: r.task_title,
+                status: r.task_status,
+                required_certification: r.required_certification,
+            },
+            vessel: Named {
+                id: r.vessel_id,
+                name: r.vessel_name,
+            },
+            dock: r
+                .dock_id
+                .zip(r.dock_name)
+                .map(|(id, name)| Named { id, name }),
+        })
+        .collect())
+}
+
+/// Removes an assignment: it no longer holds the technician's time or grants access.
+pub async fn remove_assignment(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
+    diesel::update(
+        assignments::table
+            .find(id)
+            .filter(assignments::removed_at.is_null()),
+    )
+    .set(assignments::removed_at.eq(Utc::now()))
+    .execute(conn)
+    .await
+}
+
+/// A live assignment of the technician (by user id) with its task's job id and status.
+pub async fn my_assignment(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    user: Uuid,
+) -> QueryResult<(AssignmentRow, Uuid, JobStatus)> {
+    assignments::table
+        .inner_join(technicians::table)
+        .inner_join(tasks::table.inner_join(jobs::table))
+        .filter(assignments::id.eq(id))
+        .filter(assignments::removed_at.is_null())
+        .filter(technicians::user_id.eq(user))
+        .select((AssignmentRow::as_select(), jobs::id, jobs::status))
+        .first(conn)
+        .await
+}
+
+/// A work log of the technician overlapping `[started, ended)`.
+pub async fn work_log_conflict(
+    conn: &mut AsyncPgConnection,
+    technician: Uuid,
+    started: DateTime<Utc>,
+    ended: DateTime<Utc>,
+) -> QueryResult<Option<Uuid>> {
+    work_logs::table
+        .filter(work_logs::technician_id.eq(technician))
+        .filter(work_logs::started_at.lt(ended))
+        .filter(work_logs::ended_at.gt(started))
+        .select(work_logs::id)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// A new row of `work_logs`.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = work_logs)]
+pub struct NewWorkLog {
+    /// Assignment.
+    pub assignment_id: Uuid,
+    /// Technician.
+    pub technician_id: Uuid,
+    /// Task.
+    pub task_id: Uuid,
+    /// Job.
+    pub job_id: Uuid,
+    /// Start.
+    pub started_at: DateTime<Utc>,
+    /// End.
+    pub ended_at: DateTime<Utc>,
+    /// What was done.
+    pub description: String,
+    /// Progress reported.
+    pub progress_percent: Option<i32>,
+}
+
+/// Inserts a work log; an overlap fails on `work_logs_no_overlap`.
+pub async fn insert_work_log(
+    conn: &mut AsyncPgConnection,
+    row: NewWorkLog,
+) -> QueryResult<WorkLogRow> {
+    diesel::insert_into(work_logs::table)
+        .values(row)
+        .returning(WorkLogRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Sets a task's progress as reported; an open task is now in progress (100 % is done).
+pub async fn report_progress(
+    conn: &mut AsyncPgConnection,
+    task_id: Uuid,
+    progress: i32,
+) -> QueryResult<()> {
+    let status = if progress >= 100 {
+        TaskStatus::Done
+    } else {
+        TaskStatus::InProgress
+    };
+    diesel::update(tasks::table.find(task_id))
+        .set((
+            tasks::progress_percent.eq(progress),
+            tasks::status.eq(status),
+            tasks::updated_at.eq(Utc::now()),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// A work log with its task title and technician name.
+pub type WorkLogWithNames = (WorkLogRow, String, String);
+
+/// A page of a job's work logs in time order.
+pub async fn job_work_logs(
+    conn: &mut AsyncPgConnection,
+    job_id: Uuid,
+    page: &PageRequest,
+) -> QueryResult<Vec<WorkLogWithNames>> {
+    let mut query = work_logs::table
+        .inner_join(tasks::table)
+        .inner_join(
+            technicians::table.inner_join(users::table.on(users::id.eq(technicians::user_id))),
+        )
+        .filter(work_logs::job_id.eq(job_id))
+        .select((WorkLogRow::as_select(), tasks::title, users::full_name))
+        .into_boxed();
+    if let Some(after) = page.after {
+        query = query.filter(
+            work_logs::started_at.gt(after.at).or(work_logs::started_at
+                .eq(after.at)
+                .and(work_logs::id.gt(after.id))),
+        );
+    }
+    query
+        .order((work_logs::started_at, work_logs::id))
+        .limit(page.fetch())
+        .load(conn)
+        .await
+}
+
+#[derive(QueryableByName)]
+struct TaskHours {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    task_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    title: String,
+    #[diesel(sql_type = Double)]
+    hours: f64,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    progress_percent: i32,
+}
+
+/// Hours per task logged on a job within `[start, end)` (work crossing the bounds is
+/// clipped), with each task's progress now.
+pub async fn hours_by_task(
+    conn: &mut AsyncPgConnection,
+    job_id: Uuid,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> QueryResult<Vec<DailyTask>> {
+    let rows: Vec<TaskHours> = diesel::sql_query(
+        "SELECT t.id AS task_id, t.title, \
+                (sum(extract(epoch FROM least(w.ended_at, $3) - greatest(w.started_at, $2))) / 3600)::float8 AS hours, \
+                CASE WHEN t.status = 'done' THEN 100 ELSE t.progress_percent END AS progress_percent \
+         FROM work_logs w JOIN tasks t ON t.id = w.task_id \
+         WHERE w.job_id = $1 AND w.started_at < $3 AND w.ended_at > $2 \
+         GROUP BY t.id, t.title, t.status, t.progress_percent, t.created_at \
+         ORDER BY t.created_at, t.id",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(job_id)
+    .bind::<Timestamptz, _>(start)
+    .bind::<Timestamptz, _>(end)
+    .load(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| DailyTask {
+            task_id: r.task_id,
+            title: r.title,
+            hours: round2(r.hours),
+            progress_percent: r.progress_percent,
+        })
+        .collect())
+}
+
+/// Hours to two decimals, as shown.
+pub fn round2(hours: f64) -> f64 {
+    (hours * 100.0).round() / 100.0
+}
+
+/// Status changes of a job within `[start, end)`, in time order.
+pub async fn status_changes(
+    conn: &mut AsyncPgConnection,
+    job_id: Uuid,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> QueryResult<Vec<DailyStatusChange>> {
+    let rows: Vec<(DateTime<Utc>, Option<JobStatus>, Option<JobStatus>)> = job_events::table
+        .filter(job_events::job_id.eq(job_id))
+        .filter(job_events::at.ge(start))
+        .filter(job_events::at.lt(end))
+        .filter(job_events::to_status.is_not_null())
+        .select((
+            job_events::at,
+            job_events::from_status,
+            job_events::to_status,
+        ))
+        .order((job_events::at, job_events::id))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, from, to)| from != to)
+        .map(|(at, from_status, to_status)| DailyStatusChange {
+            at,
+            from_status,
+            to_status,
+        })
+        .collect())
+}
