@@ -535,3 +535,103 @@ impl TestApp {
         .await
     }
 }
+
+impl TestApp {
+    /// Defines a certification type.
+    pub async fn certification_type(&self, manager: &Session, code: &str) {
+        self.post(
+            "/api/v1/certification-types",
+            &manager.token,
+            json!({"code": code, "name": format!("{code} qualification")}),
+        )
+        .await
+        .expect(201);
+    }
+
+    /// A logged-in technician with a profile of `trade`: (session, technician id).
+    pub async fn technician_profile(&self, manager: &Session, trade: &str) -> (Session, Uuid) {
+        let session = self.technician().await;
+        let id = self
+            .post(
+                "/api/v1/technicians",
+                &manager.token,
+                json!({"user_id": session.user_id, "trade": trade}),
+            )
+            .await
+            .expect(201)
+            .id();
+        (session, id)
+    }
+
+    /// Records a certificate valid from `issued` to `expires` (`YYYY-MM-DD`).
+    pub async fn certify(
+        &self,
+        manager: &Session,
+        technician: Uuid,
+        code: &str,
+        issued: &str,
+        expires: &str,
+    ) {
+        self.post(
+            &format!("/api/v1/technicians/{technician}/certifications"),
+            &manager.token,
+            json!({"certification_type": code, "certificate_number": format!("CERT-{}", Uuid::new_v4().simple()),
+                   "issued_by": "China Classification Society", "issued_on": issued, "expires_on": expires}),
+        )
+        .await
+        .expect(201);
+    }
+
+    /// Adds a task to a job.
+    pub async fn task(
+        &self,
+        manager: &Session,
+        job: Uuid,
+        hours: f64,
+        certification: Option<&str>,
+    ) -> Uuid {
+        self.post(
+            &format!("/api/v1/jobs/{job}/tasks"),
+            &manager.token,
+            json!({"title": format!("Task {}", &Uuid::new_v4().simple().to_string()[..4]), "estimated_hours": hours,
+                   "required_certification": certification}),
+        )
+        .await
+        .expect(201)
+        .id()
+    }
+
+    /// `POST /tasks/{id}/assignments`.
+    pub async fn assign(
+        &self,
+        manager: &Session,
+        task: Uuid,
+        technician: Uuid,
+        starts: &str,
+        ends: &str,
+    ) -> Reply {
+        self.post(
+            &format!("/api/v1/tasks/{task}/assignments"),
+            &manager.token,
+            json!({"technician_id": technician, "starts_at": starts, "ends_at": ends}),
+        )
+        .await
+    }
+
+    /// `POST /assignments/{id}/work-logs` as `technician`.
+    pub async fn log_work(
+        &self,
+        technician: &Session,
+        assignment: Uuid,
+        started: &str,
+        ended: &str,
+        progress: Option<i32>,
+    ) -> Reply {
+        self.post(
+            &format!("/api/v1/assignments/{assignment}/work-logs"),
+            &technician.token,
+            json!({"started_at": started, "ended_at": ended, "description": "Gouged and rewelded seam", "progress_percent": progress}),
+        )
+        .await
+    }
+}

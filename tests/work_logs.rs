@@ -1,0 +1,514 @@
+//! Work logs and the daily report: every rule of a log, overlap under replay, progress
+//! reaching the job, the client's redacted view, and a day's report number by number.
+
+mod common;
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use common::{Session, TestApp};
+use serde_json::json;
+use uuid::Uuid;
+
+struct Floor {
+    app: TestApp,
+    manager: Session,
+    client: Session,
+    other_client: Session,
+    job: Uuid,
+    task: Uuid,
+    tech: Session,
+    assignment: Uuid,
+}
+
+fn iso(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A job in progress with one task and one technician assigned for the past three days.
+async fn floor() -> Floor {
+    let app = TestApp::spawn().await;
+    let manager = app.manager().await;
+    let org = app.organization(&manager, "Tirreno Lines", "IT").await;
+    let other_org = app.organization(&manager, "Nile Lines", "EG").await;
+    let vessel = app.vessel(&manager, org).await;
+    let client = app.client(org).await;
+    let other_client = app.client(other_org).await;
+    let job = app.job(&client, vessel).await;
+    app.advance(&manager, job, "in_progress").await;
+    let task = app.task(&manager, job, 20.0, None).await;
+    let (tech, tech_id) = app.technician_profile(&manager, "welder").await;
+    let now = Utc::now();
+    let assignment = app
+        .assign(
+            &manager,
+            task,
+            tech_id,
+            &iso(now - Duration::days(3)),
+            &iso(now + Duration::days(1)),
+        )
+        .await
+        .expect(201)
+        .id();
+    Floor {
+        app,
+        manager,
+        client,
+        other_client,
+        job,
+        task,
+        tech,
+        assignment,
+    }
+}
+
+#[tokio::test]
+async fn a_technician_logs_work_and_the_progress_reaches_the_job() {
+    let f = floor().await;
+    let now = Utc::now();
+    let log = f
+        .app
+        .log_work(
+            &f.tech,
+            f.assignment,
+            &iso(now - Duration::hours(6)),
+            &iso(now - Duration::hours(2)),
+            Some(40),
+        )
+        .await
+        .expect(201);
+    assert_eq!(log.body["hours"], 4.0);
+    assert_eq!(log.body["task_id"], f.task.to_string());
+    let job = f
+        .app
+        .get(&format!("/api/v1/jobs/{}", f.job), &f.client.token)
+        .await
+        .expect(200);
+    assert_eq!(job.body["progress_percent"], 40.0);
+    let tasks = f
+        .app
+        .get(&format!("/api/v1/jobs/{}/tasks", f.job), &f.manager.token)
+        .await
+        .expect(200);
+    assert_eq!(tasks.body["items"][0]["progress_percent"], 40);
+    assert_eq!(tasks.body["items"][0]["status"], "in_progress");
+}
+
+#[tokio::test]
+async fn each_work_log_rule_is_enforced() {
+    let f = floor().await;
+    let now = Utc::now();
+    let (a, b) = (iso(now - Duration::hours(5)), iso(now - Duration::hours(3)));
+    let bad = |started: DateTime<Utc>, ended: DateTime<Utc>| (iso(started), iso(ended));
+    for (started, ended) in [
+        bad(now - Duration::hours(2), now - Duration::hours(3)),
+        bad(now - Duration::hours(2), now - Duration::hours(2)),
+        bad(now - Duration::hours(20), now - Duration::hours(3)),
+        bad(now, now + Duration::minutes(30)),
+    ] {
+        let reply = f
+            .app
+            .log_work(&f.tech, f.assignment, &started, &ended, None)
+            .await
+            .expect_problem(422, "validation-failed");
+        assert_eq!(reply.body["errors"][0]["field"], "ended_at");
+    }
+    // Within the 5 minutes' skew is fine; exactly 16 hours is fine.
+    f.app
+        .log_work(
+            &f.tech,
+            f.assignment,
+            &iso(now - Duration::minutes(20)),
+            &iso(now + Duration::minutes(4)),
+            None,
+        )
+        .await
+        .expect(201);
+    f.app
+        .log_work(
+            &f.tech,
+            f.assignment,
+            &iso(now - Duration::hours(40)),
+            &iso(now - Duration::hours(24)),
+            None,
+        )
+        .await
+        .expect(201);
+    f.app
+        .log_work(&f.tech, f.assignment, &a, &b, Some(101))
+        .await
+        .expect_problem(422, "validation-failed");
+
+    let first = f
+        .app
+        .log_work(&f.tech, f.assignment, &a, &b, None)
+        .await
+        .expect(201);
+    // A retried request on a bad connection cannot count the hours twice.
+    let replay = f
+        .app
+        .log_work(&f.tech, f.assignment, &a, &b, None)
+        .await
+        .expect_problem(409, "work-log-overlap");
+    assert_eq!(replay.body["conflicting_id"], first.body["id"]);
+    f.app
+        .log_work(
+            &f.tech,
+            f.assignment,
+            &iso(now - Duration::hours(4)),
+            &iso(now - Duration::hours(2)),
+            None,
+        )
+        .await
+        .expect_problem(409, "work-log-overlap");
+    // Back to back is fine.
+    f.app
+        .log_work(
+            &f.tech,
+            f.assignment,
+            &b,
+            &iso(now - Duration::hours(2)),
+            None,
+        )
+        .await
+        .expect(201);
+}
+
+#[tokio::test]
+async fn only_the_assigned_technician_logs_on_an_assignment() {
+    let f = floor().await;
+    let now = Utc::now();
+    let (a, b) = (iso(now - Duration::hours(5)), iso(now - Duration::hours(3)));
+    let (stranger, _) = f.app.technician_profile(&f.manager, "welder").await;
+    f.app
+        .log_work(&stranger, f.assignment, &a, &b, None)
+        .await
+        .expect_problem(404, "not-found");
+    f.app
+        .log_work(&f.tech, Uuid::new_v4(), &a, &b, None)
+        .await
+        .expect_problem(404, "not-found");
+    f.app
+        .log_work(&f.manager, f.assignment, &a, &b, None)
+        .await
+        .expect_problem(403, "forbidden");
+    f.app
+        .log_work(&f.client, f.assignment, &a, &b, None)
+        .await
+        .expect_problem(403, "forbidden");
+    let logs = f
+        .app
+        .get(
+            &format!("/api/v1/jobs/{}/work-logs", f.job),
+            &f.manager.token,
+        )
+        .await
+        .expect(200);
+    assert_eq!(logs.body["items"], json!([]));
+}
+
+#[tokio::test]
+async fn work_is_logged_only_while_the_job_is_in_progress() {
+    let f = floor().await;
+    let now = Utc::now();
+    let (a, b) = (iso(now - Duration::hours(5)), iso(now - Duration::hours(3)));
+    f.app
+        .transition(
+            &f.manager,
+            f.job,
+            "on_hold",
+            Some("waiting for class surveyor"),
+        )
+        .await
+        .expect(200);
+    f.app
+        .log_work(&f.tech, f.assignment, &a, &b, None)
+        .await
+        .expect_problem(409, "job-not-active");
+    f.app
+        .transition(&f.manager, f.job, "in_progress", None)
+        .await
+        .expect(200);
+    f.app
+        .log_work(&f.tech, f.assignment, &a, &b, None)
+        .await
+        .expect(201);
+    f.app
+        .transition(&f.manager, f.job, "completed", None)
+        .await
+        .expect(200);
+    f.app
+        .log_work(
+            &f.tech,
+            f.assignment,
+            &iso(now - Duration::hours(2)),
+            &iso(now - Duration::hours(1)),
+            None,
+        )
+        .await
+        .expect_problem(409, "job-not-active");
+}
+
+#[tokio::test]
+async fn clients_read_work_logs_without_the_technicians_identity() {
+    let f = floor().await;
+    let now = Utc::now();
+    f.app
+        .log_work(
+            &f.tech,
+            f.assignment,
+            &iso(now - Duration::hours(5)),
+            &iso(now - Duration::hours(3)),
+            None,
+        )
+        .await
+        .expect(201);
+    let path = format!("/api/v1/jobs/{}/work-logs", f.job);
+    let for_client = f.app.get(&path, &f.client.token).await.expect(200);
+    let entry = &for_client.body["items"][0];
+    assert_eq!(entry["hours"], 2.0);
+    assert!(
+        entry["date"].is_string()
+            && entry["description"].is_string()
+            && entry["task_title"].is_string()
+    );
+    for hidden in [
+        "technician_id",
+        "technician_name",
+        "assignment_id",
+        "started_at",
+        "ended_at",
+    ] {
+        assert!(entry.get(hidden).is_none(), "{hidden} shown to a client");
+    }
+    assert!(
+        !for_client
+            .body
+            .to_string()
+            .contains(&f.tech.user_id.to_string())
+    );
+    let for_manager = f.app.get(&path, &f.manager.token).await.expect(200);
+    assert_eq!(
+        for_manager.body["items"][0]["technician_name"],
+        "Test technician"
+    );
+    f.app
+        .get(&path, &f.other_client.token)
+        .await
+        .expect_problem(404, "not-found");
+}
+
+#[tokio::test]
+async fn the_daily_report_adds_up_the_day_in_the_yards_time_zone() {
+    let f = floor().await;
+    let weihai = chrono_tz::Asia::Shanghai;
+    let day: NaiveDate = Utc::now().with_timezone(&weihai).date_naive() - Duration::days(1);
+    let at = |d: NaiveDate, h: u32, m: u32| {
+        weihai
+            .from_local_datetime(&d.and_hms_opt(h, m, 0).unwrap())
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    let before = day - Duration::days(1);
+
+    // A second task and technician; the first task weighs 20 h, the second 60 h.
+    let task_b = f.app.task(&f.manager, f.job, 60.0, None).await;
+    let (tech_b, tech_b_id) = f.app.technician_profile(&f.manager, "fitter").await;
+    let assignment_b = f
+        .app
+        .assign(
+            &f.manager,
+            task_b,
+            tech_b_id,
+            &iso(at(before, 0, 0)),
+            &iso(at(day, 23, 0)),
+        )
+        .await
+        .expect(201)
+        .id();
+
+    f.app
+        .log_work(
+            &f.tech,
+            f.assignment,
+            &iso(at(day, 8, 0)),
+            &iso(at(day, 10, 0)),
+            None,
+        )
+        .await
+        .expect(201);
+    f.app
+        .log_work(
+            &f.tech,
+            f.assignment,
+            &iso(at(day, 13, 0)),
+            &iso(at(day, 14, 30)),
+            Some(40),
+        )
+        .await
+        .expect(201);
+    f.app
+        .log_work(
+            &tech_b,
+            assignment_b,
+            &iso(at(day, 9, 0)),
+            &iso(at(day, 12, 0)),
+            None,
+        )
+        .await
+        .expect(201);
+    // A night shift across midnight: only its hour after midnight belongs to the day.
+    f.app
+        .log_work(
+            &tech_b,
+            assignment_b,
+            &iso(at(before, 23, 0)),
+            &iso(at(day, 1, 0)),
+            Some(100),
+        )
+        .await
+        .expect(201);
+    // The day before and the day after do not count.
+    f.app
+        .log_work(
+            &f.tech,
+            f.assignment,
+            &iso(at(before, 8, 0)),
+            &iso(at(before, 9, 0)),
+            None,
+        )
+        .await
+        .expect(201);
+
+    // Additional work: one pending, one approved (not listed).
+    let add = |desc: &'static str, amount: &'static str| {
+        let (app, token, job) = (&f.app, f.manager.token.clone(), f.job);
+        async move {
+            app.post(
+                &format!("/api/v1/jobs/{job}/additional-work"),
+                &token,
+                json!({"description": desc, "amount": amount, "currency": "USD"}),
+            )
+            .await
+            .expect(201)
+            .id()
+        }
+    };
+    let pending = add("Renew sea chest gratings", "3200.00").await;
+    let approved = add("Extra blasting", "500.00").await;
+    f.app
+        .post(
+            &format!("/api/v1/additional-work/{approved}/decision"),
+            &f.client.token,
+            json!({"decision": "approved"}),
+        )
+        .await
+        .expect(200);
+
+    // A status change on that day: hold and resume, recorded in the timeline at 15:00 and
+    // 16:30 of the day (the test moves the events there; the API always records "now").
+    f.app
+        .transition(&f.manager, f.job, "on_hold", Some("crane breakdown"))
+        .await
+        .expect(200);
+    f.app
+        .transition(&f.manager, f.job, "in_progress", None)
+        .await
+        .expect(200);
+    {
+        use diesel_async::RunQueryDsl;
+        let mut conn = f.app.db.get().await.unwrap();
+        for (from, to, h, m) in [
+            ("in_progress", "on_hold", 15, 0),
+            ("on_hold", "in_progress", 16, 30),
+        ] {
+            diesel::sql_query(format!(
+                "UPDATE job_events SET at = '{}' WHERE job_id = '{}' AND kind = 'status_changed' \
+                 AND from_status = '{from}' AND to_status = '{to}'",
+                iso(at(day, h, m)),
+                f.job
+            ))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        }
+    }
+
+    let report = f
+        .app
+        .get(
+            &format!("/api/v1/jobs/{}/daily-report?date={day}", f.job),
+            &f.client.token,
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(report["job_id"], f.job.to_string());
+    assert_eq!(report["date"], day.to_string());
+    // 2 + 1.5 on task A, 3 + 1 on task B.
+    assert_eq!(report["hours_total"], 7.5);
+    let tasks = report["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 2);
+    assert_eq!(tasks[0]["task_id"], f.task.to_string());
+    assert_eq!(tasks[0]["hours"], 3.5);
+    assert_eq!(tasks[0]["progress_percent"], 40);
+    assert_eq!(tasks[1]["task_id"], task_b.to_string());
+    assert_eq!(tasks[1]["hours"], 4.0);
+    assert_eq!(tasks[1]["progress_percent"], 100);
+    let changes = report["status_changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    assert_eq!(
+        (
+            changes[0]["from_status"].as_str(),
+            changes[0]["to_status"].as_str()
+        ),
+        (Some("in_progress"), Some("on_hold"))
+    );
+    assert_eq!(
+        (
+            changes[1]["from_status"].as_str(),
+            changes[1]["to_status"].as_str()
+        ),
+        (Some("on_hold"), Some("in_progress"))
+    );
+    assert_eq!(
+        report["pending_additional_work"],
+        json!([{"id": pending, "description": "Renew sea chest gratings", "amount": "3200.00", "currency": "USD"}])
+    );
+    // (20 x 40 + 60 x 100) / 80 = 85
+    assert_eq!(report["progress_percent"], 85.0);
+
+    // The day before: one hour of task A, two of the night shift before midnight.
+    let earlier = f
+        .app
+        .get(
+            &format!("/api/v1/jobs/{}/daily-report?date={before}", f.job),
+            &f.manager.token,
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(earlier["hours_total"], 2.0);
+    assert_eq!(earlier["status_changes"], json!([]));
+
+    f.app
+        .get(
+            &format!("/api/v1/jobs/{}/daily-report?date={day}", f.job),
+            &f.other_client.token,
+        )
+        .await
+        .expect_problem(404, "not-found");
+    f.app
+        .get(
+            &format!("/api/v1/jobs/{}/daily-report?date=yesterday", f.job),
+            &f.client.token,
+        )
+        .await
+        .expect_problem(400, "malformed-request");
+    // The assigned technicians read it too.
+    f.app
+        .get(
+            &format!("/api/v1/jobs/{}/daily-report?date={day}", f.job),
+            &tech_b.token,
+        )
+        .await
+        .expect(200);
+}
