@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod docks;
 pub mod error;
 pub mod health;
@@ -16,6 +17,7 @@ pub mod money;
 pub mod openapi;
 pub mod organizations;
 pub mod pagination;
+pub mod reports;
 pub mod schema;
 pub mod sql_enum;
 pub mod tasks;
@@ -106,6 +108,7 @@ pub fn app(
                 .configure(docks::routes)
                 .configure(technicians::routes)
                 .configure(work_logs::routes)
+                .configure(reports::routes)
                 .configure(openapi::api_routes),
         )
         .default_service(web::to(http::not_found))

@@ -1,4 +1,4 @@
-//! The `slipway` command line: `serve`, `migrate`, `create-manager`.
+//! The `slipway` command line: `serve`, `migrate`, `create-manager`, `seed-demo`.
 
 use std::{io::Read, net::TcpListener};
 
@@ -38,6 +38,8 @@ enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Load the demo yard in Weihai into an empty database and print its logins.
+    SeedDemo(DbConfig),
 }
 
 #[tokio::main]
@@ -51,6 +53,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(config) => serve(config).await,
         Command::Migrate(db) => prepare_database(&db.database_url).await,
         Command::CreateManager { db, email, name } => create_manager(&db, email, name).await,
+        Command::SeedDemo(db) => seed_demo(&db).await,
     }
 }
 
@@ -133,4 +136,22 @@ async fn create_manager(db_config: &DbConfig, email: String, name: String) -> an
         }
         Err(e) => Err(e.into()),
     }
+}
+
+async fn seed_demo(db_config: &DbConfig) -> anyhow::Result<()> {
+    prepare_database(&db_config.database_url).await?;
+    let hash =
+        tokio::task::spawn_blocking(|| password::hash_blocking(slipway::demo::DEMO_PASSWORD))
+            .await??;
+    let pool = db::pool(&db_config.database_url, 1)?;
+    let mut conn = pool.get().await?;
+    let logins = slipway::demo::seed(&mut conn, &hash).await?;
+    println!(
+        "Loaded the demo yard (Weihai). Every login's password is: {}",
+        slipway::demo::DEMO_PASSWORD
+    );
+    for login in logins {
+        println!("  {:<55} {}", login.who, login.email);
+    }
+    Ok(())
 }

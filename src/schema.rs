@@ -70,6 +70,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    fx_rates (id) {
+        id -> Uuid,
+        currency -> Text,
+        valid_from -> Date,
+        usd_per_unit -> Numeric,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     job_events (id) {
         id -> Uuid,
         job_id -> Uuid,
@@ -267,6 +278,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     certification_types,
     dock_bookings,
     docks,
+    fx_rates,
     job_events,
     job_number_counters,
     jobs,

@@ -175,6 +175,12 @@ async fn the_openapi_document_describes_every_endpoint_and_the_bearer_scheme() {
         ("/api/v1/assignments/{id}/work-logs", &["post"]),
         ("/api/v1/jobs/{id}/work-logs", &["get"]),
         ("/api/v1/jobs/{id}/daily-report", &["get"]),
+        ("/api/v1/fx-rates", &["get"]),
+        ("/api/v1/fx-rates/{currency}", &["put"]),
+        ("/api/v1/reports/trade-volume", &["get"]),
+        ("/api/v1/reports/dock-utilization", &["get"]),
+        ("/api/v1/reports/certifications-expiring", &["get"]),
+        ("/api/v1/reports/backlog", &["get"]),
     ];
     for (path, methods) in expected {
         for method in *methods {

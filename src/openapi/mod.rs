@@ -8,8 +8,8 @@ use utoipa::{
 };
 
 use crate::{
-    auth, docks, error, health, jobs, organizations, pagination, tasks, technicians, users,
-    vessels, work_logs,
+    auth, docks, error, health, jobs, organizations, pagination, reports, tasks, technicians,
+    users, vessels, work_logs,
 };
 
 /// Adds the bearer scheme every protected operation refers to.
@@ -67,6 +67,9 @@ impl Modify for BearerScheme {
         work_logs::handlers::delete_assignment, work_logs::handlers::my_assignments,
         work_logs::handlers::create_work_log, work_logs::handlers::job_work_logs,
         work_logs::handlers::daily_report,
+        reports::handlers::put_fx_rate, reports::handlers::list_fx_rates,
+        reports::handlers::trade_volume, reports::handlers::dock_utilization,
+        reports::handlers::certifications_expiring, reports::handlers::backlog,
     ),
     components(schemas(error::Problem, error::FieldError, pagination::Page<users::models::UserView>))
 )]
