@@ -504,10 +504,33 @@ fn build_sql(password_hash: &str) -> String {
     sql
 }
 
+/// A foreign-currency job of the history: currency, amount, month, day, owner key.
+type ForeignJob = (&'static str, i64, u32, u32, &'static str);
+/// A year of history: year, USD revenue, its foreign-currency jobs, how many USD jobs.
+type HistoryYear = (i32, i64, &'static [ForeignJob], usize);
+/// A task: key, job, title, hours, certification, status, progress.
+type DemoTask = (
+    &'static str,
+    Uuid,
+    &'static str,
+    f64,
+    Option<&'static str>,
+    &'static str,
+    i32,
+);
+/// An assignment: technician, task, job key, first (month, day), end (month, day).
+type DemoAssignment = (
+    &'static str,
+    &'static str,
+    &'static str,
+    (u32, u32),
+    (u32, u32),
+);
+
 /// Closed jobs of 2019-2021: revenue 69.6, 123.0 and 131.25 million USD.
 fn write_history(sql: &mut String) {
     // (year, USD target, foreign jobs: (currency, amount, month, day, org))
-    let years: [(i32, i64, &[(&str, i64, u32, u32, &str)], usize); 3] = [
+    let years: [HistoryYear; 3] = [
         (
             2019,
             69_600_000,
@@ -597,7 +620,7 @@ fn write_history(sql: &mut String) {
         }
         let remainder = target * 100 - converted_cents;
         let base = remainder / usd_jobs as i64 / 100_000 * 100_000;
-        for k in 0..usd_jobs {
+        for (k, owner) in usd_owners.iter().enumerate().take(usd_jobs) {
             let cents = if k + 1 == usd_jobs {
                 remainder - base * (usd_jobs as i64 - 1)
             } else {
@@ -609,7 +632,7 @@ fn write_history(sql: &mut String) {
                 format!("{}.{:02}", cents / 100, cents % 100),
                 month,
                 3 + (k as u32 * 7) % 24,
-                usd_owners[k],
+                owner,
             ));
         }
         jobs.sort_by_key(|j| (j.2, j.3));
@@ -916,7 +939,7 @@ fn write_current(sql: &mut String) {
     );
 
     // Tasks: (key, job, title, hours, certification, status, progress)
-    let tasks: [(&str, Uuid, &str, f64, Option<&str>, &str, i32); 12] = [
+    let tasks: [DemoTask; 12] = [
         (
             "hellas-blast",
             hellas,
@@ -1040,7 +1063,7 @@ fn write_current(sql: &mut String) {
     }
 
     // Assignments and the work logged under them (08:00-12:00 and 13:00-17:00 Weihai).
-    let assignments: [(&str, &str, &str, (u32, u32), (u32, u32)); 6] = [
+    let assignments: [DemoAssignment; 6] = [
         ("zhou", "hellas-blast", "hellas", (11, 16), (12, 5)),
         ("liu", "hellas-plate", "hellas", (11, 16), (12, 5)),
         ("chen", "hellas-ut", "hellas", (11, 16), (11, 22)),
