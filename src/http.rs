@@ -64,14 +64,75 @@ pub fn configure_extractors(cfg: &mut web::ServiceConfig) {
     .app_data(web::PathConfig::default().error_handler(path_error));
 }
 
+/// A JSON request body that must be an object. serde would also read a struct from a
+/// JSON array (`[null, null]`), which no client means; this extractor refuses that, and
+/// otherwise behaves like `web::Json` (64 KiB limit, problem+json errors).
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    /// The body.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Json<T> {
+    type Error = Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let value = web::Json::<serde_json::Value>::from_request(req, payload);
+        Box::pin(async move {
+            let value = value.await?.into_inner();
+            if !value.is_object() {
+                return Err(
+                    ApiError::Malformed("The body must be a JSON object.".to_owned()).into(),
+                );
+            }
+            serde_json::from_value(value).map(Json).map_err(|e| {
+                ApiError::Malformed(format!("The body does not match the expected shape: {e}"))
+                    .into()
+            })
+        })
+    }
+}
+
 /// 404 problem for a path no route serves.
 pub async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound)
 }
 
-/// 405 problem for a method a route does not serve.
-pub async fn method_not_allowed() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::MethodNotAllowed)
+/// The methods each route pattern serves, for the `Allow` header of a 405. Built once from
+/// the OpenAPI document, which lists every route.
+#[derive(Debug, Default)]
+pub struct AllowedMethods(pub std::collections::HashMap<String, String>);
+
+/// 405 problem, with `Allow`, for a method a route does not serve.
+pub async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
+    let allowed = req
+        .match_pattern()
+        .and_then(|pattern| {
+            req.app_data::<web::Data<AllowedMethods>>()?
+                .0
+                .get(&pattern)
+                .cloned()
+        })
+        .unwrap_or_else(|| "GET".to_owned());
+    let mut response = actix_web::ResponseError::error_response(&ApiError::MethodNotAllowed);
+    if let Ok(value) = HeaderValue::from_str(&allowed) {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::ALLOW, value);
+    }
+    response
 }
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

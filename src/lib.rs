@@ -55,6 +55,8 @@ pub struct AppState {
     pub openapi: web::Data<OpenApiJson>,
     /// The yard's calendar.
     pub yard: web::Data<yard::Yard>,
+    /// Methods per route, for `Allow` headers.
+    pub allowed: web::Data<http::AllowedMethods>,
 }
 
 impl AppState {
@@ -67,6 +69,7 @@ impl AppState {
     ) -> anyhow::Result<Self> {
         Ok(Self {
             yard: web::Data::new(yard),
+            allowed: web::Data::new(openapi::allowed_methods()),
             db: web::Data::new(db),
             keys: web::Data::new(keys),
             passwords: web::Data::new(passwords),
@@ -94,6 +97,7 @@ pub fn app(
         .app_data(state.passwords)
         .app_data(state.openapi)
         .app_data(state.yard)
+        .app_data(state.allowed)
         .configure(http::configure_extractors)
         .configure(health::routes)
         .configure(openapi::docs_routes)

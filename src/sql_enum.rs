@@ -18,8 +18,12 @@ macro_rules! text_enum {
             diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
         )]
         #[diesel(sql_type = diesel::sql_types::Text)]
+        // Every name is the variant in snake_case (checked by `as_str_is_the_json_name`);
+        // `rename_all` rather than per-variant renames, which the schema derive cannot see
+        // through this macro.
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $( $(#[$vmeta])* #[serde(rename = $text)] $variant ),+
+            $( $(#[$vmeta])* $variant ),+
         }
 
         impl $name {
@@ -70,4 +74,43 @@ macro_rules! text_enum {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{
+        auth::Role,
+        docks::models::{BookingStatus, DockKind},
+        jobs::{
+            models::{AdditionalWorkStatus, Decision, EventKind},
+            rules::{JobStatus, Priority},
+        },
+        tasks::models::TaskStatus,
+        technicians::models::Trade,
+        vessels::models::VesselType,
+    };
+
+    fn check<T: serde::Serialize + std::fmt::Display>(all: &[T]) {
+        for value in all {
+            assert_eq!(
+                serde_json::to_value(value).unwrap(),
+                serde_json::json!(value.to_string())
+            );
+        }
+    }
+
+    #[test]
+    fn as_str_is_the_json_name() {
+        check(Role::ALL);
+        check(BookingStatus::ALL);
+        check(DockKind::ALL);
+        check(AdditionalWorkStatus::ALL);
+        check(Decision::ALL);
+        check(EventKind::ALL);
+        check(JobStatus::ALL);
+        check(Priority::ALL);
+        check(TaskStatus::ALL);
+        check(Trade::ALL);
+        check(VesselType::ALL);
+    }
 }

@@ -55,6 +55,28 @@ async fn wrong_json_types_and_missing_content_type_get_400() {
 }
 
 #[tokio::test]
+async fn a_json_array_is_not_an_object_body() {
+    // serde would read a struct from `[null, null]`; a PATCH with it must not pass as "no change".
+    let app = TestApp::spawn().await;
+    let manager = app.manager().await;
+    let org = app.organization(&manager, "Aegean Carriers", "GR").await;
+    app.patch(
+        &format!("/api/v1/organizations/{org}"),
+        &manager.token,
+        json!([null, null]),
+    )
+    .await
+    .expect_problem(400, "malformed-request");
+    app.post(
+        "/api/v1/organizations",
+        &manager.token,
+        json!(["Aegean", "GR"]),
+    )
+    .await
+    .expect_problem(400, "malformed-request");
+}
+
+#[tokio::test]
 async fn a_body_over_64_kib_gets_413() {
     let app = TestApp::spawn().await;
     let manager = app.manager().await;
@@ -84,9 +106,16 @@ async fn unknown_paths_get_404_and_unknown_methods_405_as_problems() {
     app.request(Method::GET, "/api/v1/no-such-thing", None, None)
         .await
         .expect_problem(404, "not-found");
-    app.request(Method::DELETE, "/api/v1/organizations", None, None)
+    let refused = app
+        .request(Method::DELETE, "/api/v1/organizations", None, None)
         .await
         .expect_problem(405, "method-not-allowed");
+    assert_eq!(refused.headers["allow"], "GET, POST");
+    let refused = app
+        .request(Method::PUT, "/api/v1/jobs/x", None, None)
+        .await
+        .expect(405);
+    assert_eq!(refused.headers["allow"], "GET, PATCH");
 }
 
 #[tokio::test]
@@ -189,6 +218,22 @@ async fn the_openapi_document_describes_every_endpoint_and_the_bearer_scheme() {
                 "{method} {path} is not documented"
             );
         }
+    }
+    // Each create operation links to the operations taking the new id.
+    let link = &doc["paths"]["/api/v1/vessels"]["post"]["responses"]["201"]["links"]["get_vessel"];
+    assert_eq!(link["operationId"], "get_vessel");
+    assert_eq!(link["parameters"]["id"], "$response.body#/id");
+    // Malformed input and missing tokens are documented everywhere they can happen.
+    for (path, method) in [
+        ("/api/v1/jobs/{id}", "get"),
+        ("/api/v1/jobs", "post"),
+        ("/api/v1/docks", "get"),
+    ] {
+        let responses = &doc["paths"][path][method]["responses"];
+        assert!(
+            responses["400"].is_object() && responses["401"].is_object(),
+            "{method} {path}"
+        );
     }
     // Request bodies refuse unknown fields in the document, as the server does.
     let create_user = &doc["components"]["schemas"]["CreateUser"];

@@ -1,5 +1,6 @@
 //! `/auth/login`, `/auth/refresh`, `/auth/logout`, `/me` and `/me/password`.
 
+use crate::http::Json;
 use actix_web::{HttpResponse, web};
 use chrono::{Duration, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -110,7 +111,7 @@ pub async fn login(
     db: web::Data<Db>,
     keys: web::Data<TokenKeys>,
     passwords: web::Data<Passwords>,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
     let email_key = email.trim().to_lowercase();
@@ -144,7 +145,7 @@ pub async fn login(
 pub async fn refresh(
     db: web::Data<Db>,
     keys: web::Data<TokenKeys>,
-    body: web::Json<RefreshRequest>,
+    body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let hash = refresh_token_hash(&body.refresh_token);
     let mut conn = db.get().await?;
@@ -179,7 +180,7 @@ pub async fn refresh(
     ))]
 pub async fn logout(
     db: web::Data<Db>,
-    body: web::Json<RefreshRequest>,
+    body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let hash = refresh_token_hash(&body.refresh_token);
     let mut conn = db.get().await?;
@@ -221,7 +222,7 @@ pub async fn change_password(
     user: AuthUser,
     db: web::Data<Db>,
     passwords: web::Data<Passwords>,
-    body: web::Json<ChangePassword>,
+    body: Json<ChangePassword>,
 ) -> Result<HttpResponse, ApiError> {
     let ChangePassword {
         current_password,

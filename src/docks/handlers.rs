@@ -1,6 +1,7 @@
 //! `/docks` and `/dock-bookings`: the yard's docks, who is in which dock when, and
 //! where the next ship fits.
 
+use crate::http::Json;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Duration, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -54,7 +55,7 @@ fn done(errors: Vec<FieldError>) -> Result<(), ApiError> {
 pub async fn create_dock(
     user: AuthUser,
     db: web::Data<Db>,
-    body: web::Json<CreateDock>,
+    body: Json<CreateDock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let mut dock = body.into_inner();
@@ -131,7 +132,7 @@ pub async fn update_dock(
     user: AuthUser,
     db: web::Data<Db>,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateDock>,
+    body: Json<UpdateDock>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let mut changes = body.into_inner();
@@ -296,7 +297,7 @@ async fn booking_view(
 pub async fn create_booking(
     user: AuthUser,
     db: web::Data<Db>,
-    body: web::Json<CreateBooking>,
+    body: Json<CreateBooking>,
 ) -> Result<HttpResponse, ApiError> {
     user.require_any(&[Role::Manager, Role::Client])?;
     let b = body.into_inner();
@@ -413,7 +414,7 @@ pub async fn update_booking(
     user: AuthUser,
     db: web::Data<Db>,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateBooking>,
+    body: Json<UpdateBooking>,
 ) -> Result<HttpResponse, ApiError> {
     user.require_any(&[Role::Manager, Role::Client])?;
     let b = body.into_inner();

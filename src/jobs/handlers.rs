@@ -1,5 +1,6 @@
 //! `/jobs` endpoints: the repair job from the owner's request to the closed invoice.
 
+use crate::http::Json;
 use actix_web::{HttpResponse, web};
 use chrono::{Datelike, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -89,7 +90,7 @@ fn job_not_active(status: JobStatus) -> ApiError {
 pub async fn create_job(
     user: AuthUser,
     db: web::Data<Db>,
-    body: web::Json<CreateJob>,
+    body: Json<CreateJob>,
 ) -> Result<HttpResponse, ApiError> {
     user.require_any(&[Role::Manager, Role::Client])?;
     let b = body.into_inner();
@@ -203,7 +204,7 @@ pub async fn update_job(
     db: web::Data<Db>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    body: web::Json<UpdateJob>,
+    body: Json<UpdateJob>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let b = body.into_inner();
@@ -276,7 +277,7 @@ pub async fn put_quote(
     db: web::Data<Db>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    body: web::Json<PutQuote>,
+    body: Json<PutQuote>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let b = body.into_inner();
@@ -354,7 +355,7 @@ pub async fn transition(
     db: web::Data<Db>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    body: web::Json<Transition>,
+    body: Json<Transition>,
 ) -> Result<HttpResponse, ApiError> {
     user.require_any(&[Role::Manager, Role::Client])?;
     let Transition { to, note } = body.into_inner();
@@ -459,7 +460,7 @@ pub async fn create_additional_work(
     user: AuthUser,
     db: web::Data<Db>,
     id: web::Path<Uuid>,
-    body: web::Json<CreateAdditionalWork>,
+    body: Json<CreateAdditionalWork>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let b = body.into_inner();
@@ -552,12 +553,13 @@ pub async fn list_additional_work(
         (status = 403, description = "Technicians do not decide", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item in your scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided (`illegal-transition`), or the job is closed or cancelled (`job-not-active`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Note too long", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn decide_additional_work(
     user: AuthUser,
     db: web::Data<Db>,
     id: web::Path<Uuid>,
-    body: web::Json<DecideAdditionalWork>,
+    body: Json<DecideAdditionalWork>,
 ) -> Result<HttpResponse, ApiError> {
     user.require_any(&[Role::Manager, Role::Client])?;
     let DecideAdditionalWork { decision, note } = body.into_inner();

@@ -4,7 +4,12 @@
 use actix_web::{HttpResponse, http::header, web};
 use utoipa::{
     Modify, OpenApi,
-    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    openapi::{
+        ContentBuilder, PathItem, Ref, RefOr, Response, ResponseBuilder,
+        link::LinkBuilder,
+        path::Operation,
+        security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    },
 };
 
 use crate::{
@@ -30,12 +35,130 @@ impl Modify for BearerScheme {
     }
 }
 
+fn problem(description: &str) -> RefOr<Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+/// Every operation, with its HTTP method.
+fn operations(item: &mut PathItem) -> Vec<(&'static str, &mut Operation)> {
+    [
+        ("GET", item.get.as_mut()),
+        ("PUT", item.put.as_mut()),
+        ("POST", item.post.as_mut()),
+        ("DELETE", item.delete.as_mut()),
+        ("PATCH", item.patch.as_mut()),
+    ]
+    .into_iter()
+    .filter_map(|(method, op)| op.map(|op| (method, op)))
+    .collect()
+}
+
+/// The answers every operation can give whatever its purpose: 400 for a malformed path,
+/// query or body; 401 without a valid token where one is needed; 413 for a body over
+/// 64 KiB. Declared once here rather than on every handler.
+struct CommonResponses;
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for (_, op) in operations(item) {
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                let has_body = op.request_body.is_some();
+                let has_input = has_body || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let responses = &mut op.responses.responses;
+                if has_input {
+                    responses
+                        .entry("400".into())
+                        .or_insert_with(|| problem("Malformed path, query or body"));
+                }
+                if secured {
+                    responses
+                        .entry("401".into())
+                        .or_insert_with(|| problem("Missing, expired or invalid token"));
+                }
+                if has_body {
+                    responses
+                        .entry("413".into())
+                        .or_insert_with(|| problem("Body over 64 KiB"));
+                }
+            }
+        }
+    }
+}
+
+/// OpenAPI links from each create operation to the operations that take the created id,
+/// so a client (or a stateful fuzzer) can follow what it just made.
+struct CreateLinks;
+
+/// (create operation, linked operation, its path parameter)
+const LINKS: &[(&str, &str, &str)] = &[
+    ("create_user", "get_user", "id"),
+    ("create_user", "update_user", "id"),
+    ("create_organization", "get_organization", "id"),
+    ("create_organization", "update_organization", "id"),
+    ("create_vessel", "get_vessel", "id"),
+    ("create_vessel", "update_vessel", "id"),
+    ("create_job", "get_job", "id"),
+    ("create_job", "update_job", "id"),
+    ("create_job", "list_events", "id"),
+    ("create_job", "list_tasks", "id"),
+    ("create_job", "create_task", "id"),
+    ("create_job", "list_additional_work", "id"),
+    ("create_job", "daily_report", "id"),
+    ("create_job", "job_work_logs", "id"),
+    ("create_job", "job_assignments", "id"),
+    ("create_task", "update_task", "id"),
+    ("create_task", "create_assignment", "id"),
+    ("create_additional_work", "decide_additional_work", "id"),
+    ("create_dock", "get_dock", "id"),
+    ("create_dock", "update_dock", "id"),
+    ("create_booking", "get_booking", "id"),
+    ("create_booking", "update_booking", "id"),
+    ("create_booking", "cancel_booking", "id"),
+    ("create_technician", "get_technician", "id"),
+    ("create_technician", "update_technician", "id"),
+    ("create_technician", "list_certifications", "id"),
+    ("create_technician", "create_certification", "id"),
+    ("create_assignment", "create_work_log", "id"),
+    ("create_assignment", "delete_assignment", "id"),
+];
+
+impl Modify for CreateLinks {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for (_, op) in operations(item) {
+                let Some(id) = op.operation_id.clone() else {
+                    continue;
+                };
+                for (_, target, parameter) in LINKS.iter().filter(|(from, ..)| *from == id) {
+                    if let Some(RefOr::T(created)) = op.responses.responses.get_mut("201") {
+                        let link = LinkBuilder::new()
+                            .operation_id(*target)
+                            .parameter(*parameter, "$response.body#/id")
+                            .build();
+                        created.links.insert((*target).to_owned(), RefOr::T(link));
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The whole API description.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Slipway", description = "Work orders for a ship-repair yard: docks, \
         technicians, repair jobs, and the shipowners who follow them."),
-    modifiers(&BearerScheme),
+    modifiers(&BearerScheme, &CommonResponses, &CreateLinks),
     paths(
         health::healthz, health::readyz,
         auth::routes::login, auth::routes::refresh, auth::routes::logout,
@@ -81,8 +204,56 @@ pub struct OpenApiJson(pub String);
 impl OpenApiJson {
     /// Renders the document.
     pub fn render() -> anyhow::Result<Self> {
-        Ok(Self(ApiDoc::openapi().to_pretty_json()?))
+        let mut doc = serde_json::to_value(ApiDoc::openapi())?;
+        fix_link_keys(&mut doc);
+        Ok(Self(serde_json::to_string_pretty(&doc)?))
     }
+}
+
+/// utoipa 5 writes a link's fields in snake_case (`operation_id`); OpenAPI spells them in
+/// camelCase (`operationId`), and tools ignore links without it.
+fn fix_link_keys(doc: &mut serde_json::Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for item in paths.values_mut().filter_map(|i| i.as_object_mut()) {
+        for op in item.values_mut() {
+            let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
+                continue;
+            };
+            for response in responses.values_mut() {
+                let Some(links) = response.get_mut("links").and_then(|l| l.as_object_mut()) else {
+                    continue;
+                };
+                for link in links.values_mut().filter_map(|l| l.as_object_mut()) {
+                    for (from, to) in [
+                        ("operation_id", "operationId"),
+                        ("operation_ref", "operationRef"),
+                        ("request_body", "requestBody"),
+                    ] {
+                        if let Some(value) = link.remove(from) {
+                            link.insert(to.to_owned(), value);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The methods of every documented path, for `Allow` headers.
+pub fn allowed_methods() -> crate::http::AllowedMethods {
+    let mut doc = ApiDoc::openapi();
+    let mut table = std::collections::HashMap::new();
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let methods: Vec<String> = operations(item)
+            .into_iter()
+            .map(|(m, _)| m.to_owned())
+            .collect();
+        table.insert(path.clone(), methods.join(", "));
+    }
+    table.insert("/docs".to_owned(), "GET".to_owned());
+    crate::http::AllowedMethods(table)
 }
 
 async fn openapi_json(doc: web::Data<OpenApiJson>) -> HttpResponse {

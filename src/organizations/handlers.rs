@@ -1,5 +1,6 @@
 //! `/organizations` endpoints: managers write; a client reads its own organisation.
 
+use crate::http::Json;
 use actix_web::{HttpResponse, web};
 use uuid::Uuid;
 
@@ -48,7 +49,7 @@ fn scope(user: &AuthUser) -> Result<Option<Uuid>, ApiError> {
 pub async fn create_organization(
     user: AuthUser,
     db: web::Data<Db>,
-    body: web::Json<CreateOrganization>,
+    body: Json<CreateOrganization>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let (name, country) = (check_name("name", &body.name), check_country(&body.country));
@@ -128,7 +129,7 @@ pub async fn update_organization(
     user: AuthUser,
     db: web::Data<Db>,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateOrganization>,
+    body: Json<UpdateOrganization>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let UpdateOrganization { name, country } = body.into_inner();

@@ -1,5 +1,6 @@
 //! `/reports/*` and `/fx-rates`: what the yard's management reads (managers only).
 
+use crate::http::Json;
 use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, http::StatusCode, web};
@@ -61,7 +62,7 @@ pub async fn put_fx_rate(
     user: AuthUser,
     db: web::Data<Db>,
     currency: web::Path<String>,
-    body: web::Json<PutFxRate>,
+    body: Json<PutFxRate>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let currency = currency.into_inner();

@@ -179,7 +179,7 @@ pub async fn dock_hours(
     .bind::<Timestamptz, _>(to)
     .load(conn)
     .await?;
-    let window = (to - from).num_seconds() as f64 / 3600.0;
+    let window = (to - from).num_milliseconds() as f64 / 3_600_000.0;
     Ok(rows
         .into_iter()
         .map(|r| DockUtilization {
@@ -187,7 +187,11 @@ pub async fn dock_hours(
             dock_name: r.name,
             booked_hours: (r.booked * 100.0).round() / 100.0,
             window_hours: (window * 100.0).round() / 100.0,
-            utilization_percent: (r.booked / window * 1000.0).round() / 10.0,
+            utilization_percent: if window > 0.0 {
+                (r.booked / window * 1000.0).round() / 10.0
+            } else {
+                0.0
+            },
         })
         .collect())
 }

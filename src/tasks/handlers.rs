@@ -1,6 +1,7 @@
 //! Task endpoints: managers write the repair specification; assigned technicians move a
 //! task's status; whoever sees the job sees its tasks.
 
+use crate::http::Json;
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
@@ -68,7 +69,7 @@ pub async fn create_task(
     user: AuthUser,
     db: web::Data<Db>,
     id: web::Path<Uuid>,
-    body: web::Json<CreateTask>,
+    body: Json<CreateTask>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let b = body.into_inner();
@@ -174,7 +175,7 @@ pub async fn update_task(
     user: AuthUser,
     db: web::Data<Db>,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateTask>,
+    body: Json<UpdateTask>,
 ) -> Result<HttpResponse, ApiError> {
     user.require_any(&[Role::Manager, Role::Technician])?;
     let b = body.into_inner();

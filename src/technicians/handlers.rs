@@ -1,5 +1,6 @@
 //! `/technicians` and `/certification-types`: the yard's certified workforce.
 
+use crate::http::Json;
 use actix_web::{HttpResponse, web};
 use uuid::Uuid;
 
@@ -51,7 +52,7 @@ fn check_employee_number(value: &str) -> Result<String, ApiError> {
 pub async fn create_technician(
     user: AuthUser,
     db: web::Data<Db>,
-    body: web::Json<CreateTechnician>,
+    body: Json<CreateTechnician>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let b = body.into_inner();
@@ -197,7 +198,7 @@ pub async fn update_technician(
     user: AuthUser,
     db: web::Data<Db>,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateTechnician>,
+    body: Json<UpdateTechnician>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let b = body.into_inner();
@@ -234,7 +235,7 @@ pub async fn update_technician(
 pub async fn create_certification_type(
     user: AuthUser,
     db: web::Data<Db>,
-    body: web::Json<CreateCertificationType>,
+    body: Json<CreateCertificationType>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let mut b = body.into_inner();
@@ -311,7 +312,7 @@ pub async fn create_certification(
     user: AuthUser,
     db: web::Data<Db>,
     id: web::Path<Uuid>,
-    body: web::Json<CreateCertification>,
+    body: Json<CreateCertification>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let b = body.into_inner();

@@ -1,5 +1,6 @@
 //! `/users` endpoints: yard managers create and manage accounts.
 
+use crate::http::Json;
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
@@ -35,7 +36,7 @@ pub async fn create_user(
     user: AuthUser,
     db: web::Data<Db>,
     passwords: web::Data<Passwords>,
-    body: web::Json<CreateUser>,
+    body: Json<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let body = body.into_inner();
@@ -130,7 +131,7 @@ pub async fn update_user(
     user: AuthUser,
     db: web::Data<Db>,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateUser>,
+    body: Json<UpdateUser>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let body = body.into_inner();

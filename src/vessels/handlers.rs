@@ -1,6 +1,7 @@
 //! `/vessels` endpoints: managers write; clients read their organisation's vessels;
 //! technicians read the vessels of their assignments.
 
+use crate::http::Json;
 use actix_web::{HttpResponse, web};
 use uuid::Uuid;
 
@@ -81,7 +82,7 @@ fn finish<T>(value: T, errors: Vec<FieldError>) -> Result<T, ApiError> {
 pub async fn create_vessel(
     user: AuthUser,
     db: web::Data<Db>,
-    body: web::Json<CreateVessel>,
+    body: Json<CreateVessel>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let b = body.into_inner();
@@ -187,7 +188,7 @@ pub async fn update_vessel(
     user: AuthUser,
     db: web::Data<Db>,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateVessel>,
+    body: Json<UpdateVessel>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let b = body.into_inner();

@@ -1,5 +1,6 @@
 //! Assignments of technicians to tasks, the work they log, and the owner's daily report.
 
+use crate::http::Json;
 use actix_web::{HttpResponse, web};
 use chrono::{Duration, Utc};
 use diesel_async::AsyncConnection;
@@ -52,7 +53,7 @@ pub async fn create_assignment(
     db: web::Data<Db>,
     yard: web::Data<Yard>,
     id: web::Path<Uuid>,
-    body: web::Json<CreateAssignment>,
+    body: Json<CreateAssignment>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let b = body.into_inner();
@@ -244,7 +245,7 @@ pub async fn create_work_log(
     db: web::Data<Db>,
     yard: web::Data<Yard>,
     id: web::Path<Uuid>,
-    body: web::Json<CreateWorkLog>,
+    body: Json<CreateWorkLog>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Technician)?;
     let b = body.into_inner();
