@@ -97,12 +97,45 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Json<T
                     ApiError::Malformed("The body must be a JSON object.".to_owned()).into(),
                 );
             }
+            if contains_nul(&value) {
+                return Err(ApiError::Malformed(NUL_REFUSED.to_owned()).into());
+            }
             serde_json::from_value(value).map(Json).map_err(|e| {
                 ApiError::Malformed(format!("The body does not match the expected shape: {e}"))
                     .into()
             })
         })
     }
+}
+
+const NUL_REFUSED: &str = "Text may not contain the NUL character (U+0000).";
+
+/// Whether any string (or key) in a JSON value holds a NUL character, which PostgreSQL
+/// text cannot store.
+fn contains_nul(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(contains_nul),
+        serde_json::Value::Object(map) => {
+            map.iter().any(|(k, v)| k.contains('\0') || contains_nul(v))
+        }
+        _ => false,
+    }
+}
+
+/// Refuses a query string carrying a NUL character (`%00`) before any handler sees it:
+/// PostgreSQL text cannot hold one, and no filter means it.
+pub async fn refuse_nul_in_query(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, Error> {
+    let query = req.query_string();
+    if query.contains('\0') || query.to_ascii_lowercase().contains("%00") {
+        let response =
+            actix_web::ResponseError::error_response(&ApiError::Malformed(NUL_REFUSED.to_owned()));
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
 }
 
 /// 404 problem for a path no route serves.

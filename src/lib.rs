@@ -91,6 +91,7 @@ pub fn app(
     >,
 > {
     App::new()
+        .wrap(from_fn(http::refuse_nul_in_query))
         .wrap(from_fn(http::log_request))
         .app_data(state.db)
         .app_data(state.keys)

@@ -77,6 +77,37 @@ async fn a_json_array_is_not_an_object_body() {
 }
 
 #[tokio::test]
+async fn nul_characters_are_refused_in_bodies_and_queries_not_a_server_error() {
+    let app = TestApp::spawn().await;
+    let manager = app.manager().await;
+    app.post(
+        "/api/v1/organizations",
+        &manager.token,
+        json!({"name": "A\u{0}B", "country": "IT"}),
+    )
+    .await
+    .expect_problem(400, "malformed-request");
+    app.request(
+        Method::POST,
+        "/api/v1/auth/login",
+        None,
+        Some(json!({"email": "a\u{0}@b.c", "password": "x"})),
+    )
+    .await
+    .expect_problem(400, "malformed-request");
+    app.get("/api/v1/vessels?q=abc%00def", &manager.token)
+        .await
+        .expect_problem(400, "malformed-request");
+    assert_eq!(
+        app.get("/api/v1/organizations", &manager.token)
+            .await
+            .expect(200)
+            .body["items"],
+        json!([])
+    );
+}
+
+#[tokio::test]
 async fn a_body_over_64_kib_gets_413() {
     let app = TestApp::spawn().await;
     let manager = app.manager().await;
