@@ -1,0 +1,263 @@
+//! The authorisation matrix: every endpoint, called by every kind of caller, with the
+//! status each must get. Read it against SPEC section 2: managers do everything; clients
+//! see their organisation's vessels, jobs and bookings and may request jobs and decide
+//! quotes and additional work; technicians see the jobs of their assignments, move their
+//! tasks and log their work; out of scope is 404, a role with no use for an endpoint 403.
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::{Session, TestApp, vessel_body};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+/// Columns of the table, in the order of its status arrays.
+const CALLERS: [&str; 6] = [
+    "anonymous",
+    "manager",
+    "technician (assigned)",
+    "technician (not assigned)",
+    "client (own org)",
+    "client (other org)",
+];
+/// The order the cells of a row run in, least privileged first, so a caller allowed to
+/// change something does so after the refusals have been checked.
+const RUN_ORDER: [usize; 6] = [0, 5, 3, 2, 4, 1];
+
+struct Row {
+    method: Method,
+    path: String,
+    body: Option<Value>,
+    expected: [u16; 6],
+}
+
+fn row(method: Method, path: impl Into<String>, body: Option<Value>, expected: [u16; 6]) -> Row {
+    Row {
+        method,
+        path: path.into(),
+        body,
+        expected,
+    }
+}
+
+#[tokio::test]
+async fn every_endpoint_answers_every_caller_as_spec_section_2_says() {
+    let app = TestApp::spawn().await;
+    let manager = app.manager().await;
+    let org_a = app.organization(&manager, "Piraeus Bulk", "GR").await;
+    let org_b = app.organization(&manager, "Nile Carriers", "EG").await;
+    let client_own = app.client(org_a).await;
+    let client_other = app.client(org_b).await;
+    let vessel = app.vessel(&manager, org_a).await;
+    let job = app.job(&client_own, vessel).await;
+    app.advance(&manager, job, "in_progress").await;
+    app.certification_type(&manager, "WELD-3G").await;
+    let task = app.task(&manager, job, 40.0, None).await;
+    let spare_task = app.task(&manager, job, 10.0, None).await;
+    let (tech_assigned, tech_assigned_id) = app.technician_profile(&manager, "welder").await;
+    let (tech_other, _) = app.technician_profile(&manager, "fitter").await;
+    let (_, tech_spare_id) = app.technician_profile(&manager, "rigger").await;
+    let now = Utc::now();
+    let iso = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let assignment = app
+        .assign(
+            &manager,
+            task,
+            tech_assigned_id,
+            &iso(now - Duration::days(2)),
+            &iso(now + Duration::days(2)),
+        )
+        .await
+        .expect(201)
+        .id();
+    let removable = app
+        .assign(
+            &manager,
+            spare_task,
+            tech_spare_id,
+            &iso(now + Duration::days(10)),
+            &iso(now + Duration::days(11)),
+        )
+        .await
+        .expect(201)
+        .id();
+    let dock = app
+        .dock(&manager, "Dry Dock No. 1", (250.0, 40.0, 14.0), None)
+        .await;
+    let booking = app
+        .post(
+            "/api/v1/dock-bookings",
+            &manager.token,
+            json!({"dock_id": dock, "vessel_id": vessel, "job_id": job, "starts_at": "2026-03-01T08:00:00Z", "ends_at": "2026-03-20T17:00:00Z"}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let extra = app
+        .post(
+            &format!("/api/v1/jobs/{job}/additional-work"),
+            &manager.token,
+            json!({"description": "Renew anode", "amount": "900.00", "currency": "USD"}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let (fresh_tech_user, _) = app.insert_user(slipway::auth::Role::Technician, None).await;
+    let client_user = client_own.user_id;
+    let tech_other_user = tech_other.user_id;
+
+    use Method as M;
+    let j = format!("/api/v1/jobs/{job}");
+    let log = json!({"started_at": iso(now - Duration::hours(5)), "ended_at": iso(now - Duration::hours(3)), "description": "Welded seam"});
+    #[rustfmt::skip]
+    let table: Vec<Row> = vec![
+        //                                                                         anon mgr  techA techO clOwn clOth
+        row(M::GET,   "/healthz", None,                                            [200, 200, 200, 200, 200, 200]),
+        row(M::GET,   "/readyz", None,                                             [200, 200, 200, 200, 200, 200]),
+        row(M::GET,   "/api/v1/openapi.json", None,                                [200, 200, 200, 200, 200, 200]),
+        // Public; the same wrong login six times: the manager's cell runs last and is the sixth.
+        row(M::POST,  "/api/v1/auth/login", Some(json!({"email": "nobody@x.example", "password": "wrong-password"})), [401, 429, 401, 401, 401, 401]),
+        row(M::POST,  "/api/v1/auth/refresh", Some(json!({"refresh_token": "not-a-token"})), [401, 401, 401, 401, 401, 401]),
+        row(M::POST,  "/api/v1/auth/logout", Some(json!({"refresh_token": "not-a-token"})), [204, 204, 204, 204, 204, 204]),
+        row(M::GET,   "/api/v1/me", None,                                          [401, 200, 200, 200, 200, 200]),
+        row(M::POST,  "/api/v1/me/password", Some(json!({"current_password": "x", "new_password": "short"})), [401, 422, 422, 422, 422, 422]),
+        row(M::GET,   "/api/v1/users", None,                                       [401, 200, 403, 403, 403, 403]),
+        row(M::POST,  "/api/v1/users", Some(json!({"email": "new.welder@yard.example", "full_name": "New Welder", "password": "long-enough-password", "role": "technician"})), [401, 201, 403, 403, 403, 403]),
+        row(M::GET,   format!("/api/v1/users/{client_user}"), None,                [401, 200, 403, 403, 403, 403]),
+        row(M::PATCH, format!("/api/v1/users/{tech_other_user}"), Some(json!({"full_name": "Renamed"})), [401, 200, 403, 403, 403, 403]),
+        row(M::GET,   "/api/v1/organizations", None,                               [401, 200, 403, 403, 200, 200]),
+        row(M::POST,  "/api/v1/organizations", Some(json!({"name": "Lanka Lines", "country": "LK"})), [401, 201, 403, 403, 403, 403]),
+        row(M::GET,   format!("/api/v1/organizations/{org_a}"), None,              [401, 200, 403, 403, 200, 404]),
+        row(M::PATCH, format!("/api/v1/organizations/{org_a}"), Some(json!({"name": "Piraeus Bulk S.A."})), [401, 200, 403, 403, 403, 403]),
+        row(M::GET,   "/api/v1/vessels", None,                                     [401, 200, 200, 200, 200, 200]),
+        row(M::POST,  "/api/v1/vessels", Some(vessel_body(org_a, "MV Matrix", None)), [401, 201, 403, 403, 403, 403]),
+        row(M::GET,   format!("/api/v1/vessels/{vessel}"), None,                   [401, 200, 200, 404, 200, 404]),
+        row(M::PATCH, format!("/api/v1/vessels/{vessel}"), Some(json!({"class_society": "LR"})), [401, 200, 403, 403, 403, 403]),
+        row(M::GET,   "/api/v1/jobs", None,                                        [401, 200, 200, 200, 200, 200]),
+        row(M::POST,  "/api/v1/jobs", Some(json!({"vessel_id": vessel, "title": "Survey", "description": "", "priority": "low"})), [401, 201, 403, 403, 201, 404]),
+        row(M::GET,   j.clone(), None,                                             [401, 200, 200, 404, 200, 404]),
+        row(M::PATCH, j.clone(), Some(json!({"priority": "urgent"})),              [401, 200, 403, 403, 403, 403]),
+        // In progress: past quoting for everyone allowed to quote.
+        row(M::PUT,   format!("{j}/quote"), Some(json!({"amount": "1.00", "currency": "USD"})), [401, 409, 403, 403, 403, 403]),
+        // In progress -> scheduled is no row of the table; the client may see the job (409), not move it.
+        row(M::POST,  format!("{j}/transitions"), Some(json!({"to": "scheduled"})), [401, 409, 403, 403, 409, 404]),
+        row(M::GET,   format!("{j}/events"), None,                                 [401, 200, 200, 404, 200, 404]),
+        row(M::POST,  format!("{j}/additional-work"), Some(json!({"description": "Extra", "amount": "10.00", "currency": "USD"})), [401, 201, 403, 403, 403, 403]),
+        row(M::GET,   format!("{j}/additional-work"), None,                        [401, 200, 200, 404, 200, 404]),
+        // Decided once: the owner's client decides first, the manager then finds it decided.
+        row(M::POST,  format!("/api/v1/additional-work/{extra}/decision"), Some(json!({"decision": "approved"})), [401, 409, 403, 403, 200, 404]),
+        row(M::GET,   format!("{j}/tasks"), None,                                  [401, 200, 200, 404, 200, 404]),
+        row(M::POST,  format!("{j}/tasks"), Some(json!({"title": "Extra task", "estimated_hours": 2})), [401, 201, 403, 403, 403, 403]),
+        row(M::PATCH, format!("/api/v1/tasks/{task}"), Some(json!({"status": "in_progress"})), [401, 200, 200, 404, 403, 403]),
+        row(M::GET,   format!("{j}/assignments"), None,                            [401, 200, 200, 404, 403, 403]),
+        row(M::GET,   format!("{j}/work-logs"), None,                              [401, 200, 200, 404, 200, 404]),
+        row(M::GET,   format!("{j}/daily-report"), None,                           [401, 200, 200, 404, 200, 404]),
+        row(M::POST,  format!("/api/v1/tasks/{spare_task}/assignments"), Some(json!({"technician_id": tech_spare_id, "starts_at": iso(now + Duration::days(20)), "ends_at": iso(now + Duration::days(21))})), [401, 201, 403, 403, 403, 403]),
+        row(M::DELETE, format!("/api/v1/assignments/{removable}"), None,           [401, 204, 403, 403, 403, 403]),
+        row(M::GET,   "/api/v1/me/assignments", None,                              [401, 403, 200, 200, 403, 403]),
+        row(M::POST,  format!("/api/v1/assignments/{assignment}/work-logs"), Some(log), [401, 403, 201, 404, 403, 403]),
+        row(M::GET,   "/api/v1/docks", None,                                       [401, 200, 200, 200, 200, 200]),
+        row(M::POST,  "/api/v1/docks", Some(json!({"name": "Slipway B", "kind": "slipway", "max_length_m": 90, "max_beam_m": 18, "max_draft_m": 5})), [401, 201, 403, 403, 403, 403]),
+        row(M::GET,   format!("/api/v1/docks/{dock}"), None,                       [401, 200, 200, 200, 200, 200]),
+        row(M::PATCH, format!("/api/v1/docks/{dock}"), Some(json!({"name": "Dry Dock No. 1"})), [401, 200, 403, 403, 403, 403]),
+        row(M::GET,   format!("/api/v1/docks/availability?vessel_id={vessel}&duration_hours=24&from=2026-04-01T00:00:00Z&to=2026-05-01T00:00:00Z"), None, [401, 200, 403, 403, 403, 403]),
+        row(M::GET,   "/api/v1/dock-bookings", None,                               [401, 200, 200, 200, 200, 200]),
+        row(M::POST,  "/api/v1/dock-bookings", Some(json!({"dock_id": dock, "vessel_id": vessel, "starts_at": "2026-06-01T00:00:00Z", "ends_at": "2026-06-05T00:00:00Z"})), [401, 201, 403, 403, 403, 404]),
+        row(M::GET,   format!("/api/v1/dock-bookings/{booking}"), None,            [401, 200, 200, 404, 200, 404]),
+        row(M::PATCH, format!("/api/v1/dock-bookings/{booking}"), Some(json!({"notes": "tug at 06:00"})), [401, 200, 403, 403, 403, 404]),
+        row(M::POST,  format!("/api/v1/dock-bookings/{booking}/cancel"), None,     [401, 200, 403, 403, 403, 404]),
+        row(M::GET,   "/api/v1/technicians", None,                                 [401, 200, 403, 403, 403, 403]),
+        row(M::POST,  "/api/v1/technicians", Some(json!({"user_id": fresh_tech_user, "trade": "painter"})), [401, 201, 403, 403, 403, 403]),
+        row(M::GET,   format!("/api/v1/technicians/{tech_assigned_id}"), None,     [401, 200, 200, 404, 403, 403]),
+        row(M::PATCH, format!("/api/v1/technicians/{tech_assigned_id}"), Some(json!({"trade": "welder"})), [401, 200, 403, 403, 403, 403]),
+        row(M::GET,   "/api/v1/certification-types", None,                         [401, 200, 200, 200, 200, 200]),
+        row(M::POST,  "/api/v1/certification-types", Some(json!({"code": "NDT-UT2", "name": "Ultrasonic testing level 2"})), [401, 201, 403, 403, 403, 403]),
+        row(M::POST,  format!("/api/v1/technicians/{tech_assigned_id}/certifications"), Some(json!({"certification_type": "WELD-3G", "certificate_number": "C-1", "issued_by": "CCS", "issued_on": "2025-01-01", "expires_on": "2028-01-01"})), [401, 201, 403, 403, 403, 403]),
+        row(M::GET,   format!("/api/v1/technicians/{tech_assigned_id}/certifications"), None, [401, 200, 200, 404, 403, 403]),
+        row(M::GET,   "/api/v1/fx-rates", None,                                    [401, 200, 403, 403, 403, 403]),
+        row(M::PUT,   "/api/v1/fx-rates/EUR", Some(json!({"usd_per_unit": "1.0850", "valid_from": "2026-01-01"})), [401, 201, 403, 403, 403, 403]),
+        row(M::GET,   "/api/v1/reports/trade-volume", None,                        [401, 200, 403, 403, 403, 403]),
+        row(M::GET,   "/api/v1/reports/dock-utilization?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z", None, [401, 200, 403, 403, 403, 403]),
+        row(M::GET,   "/api/v1/reports/certifications-expiring", None,             [401, 200, 403, 403, 403, 403]),
+        row(M::GET,   "/api/v1/reports/backlog", None,                             [401, 200, 403, 403, 403, 403]),
+    ];
+
+    let sessions: [Option<&Session>; 6] = [
+        None,
+        Some(&manager),
+        Some(&tech_assigned),
+        Some(&tech_other),
+        Some(&client_own),
+        Some(&client_other),
+    ];
+    let mut wrong = Vec::new();
+    let mut cells = 0;
+    for r in &table {
+        for &caller in &RUN_ORDER {
+            let reply = app
+                .request(
+                    r.method.clone(),
+                    &r.path,
+                    sessions[caller].map(|s| s.token.as_str()),
+                    r.body.clone(),
+                )
+                .await;
+            cells += 1;
+            if reply.status.as_u16() != r.expected[caller] {
+                wrong.push(format!(
+                    "{} {} as {}: expected {}, got {} {}",
+                    r.method,
+                    r.path,
+                    CALLERS[caller],
+                    r.expected[caller],
+                    reply.status.as_u16(),
+                    reply.body
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {cells} cells differ:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    // Every documented operation has a row (the document lists 63 operations; /docs and
+    // the probes are outside it).
+    let doc = app
+        .request(Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .body;
+    let documented: usize = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|item| item.as_object().unwrap().len())
+        .sum();
+    let covered: std::collections::HashSet<(String, String)> = table
+        .iter()
+        .map(|r| (r.method.to_string(), template(&r.path, &doc)))
+        .collect();
+    assert_eq!(
+        covered.len() - 1,
+        documented,
+        "rows must cover every documented operation once (+ openapi.json)"
+    );
+}
+
+/// The documented path template a concrete path matches.
+fn template(path: &str, doc: &Value) -> String {
+    let path = path.split('?').next().unwrap();
+    let segments: Vec<&str> = path.split('/').collect();
+    for candidate in doc["paths"].as_object().unwrap().keys() {
+        let pattern: Vec<&str> = candidate.split('/').collect();
+        if pattern.len() == segments.len()
+            && pattern.iter().zip(&segments).all(|(p, s)| {
+                p == s || (p.starts_with('{') && !s.is_empty() && *s != "availability")
+            })
+        {
+            return candidate.clone();
+        }
+    }
+    path.to_owned()
+}
