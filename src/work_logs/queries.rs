@@ -17,23 +17,46 @@ use crate::{
     tasks::models::TaskStatus,
 };
 
-/// A live assignment of the technician overlapping `[starts, ends)`, other than `except`.
+/// A live assignment of the technician overlapping `[starts, ends)`. Written with the range
+/// operator so it is answered by the exclusion constraint's GiST index alone.
 pub async fn assignment_conflict(
     conn: &mut AsyncPgConnection,
     technician: Uuid,
     starts: DateTime<Utc>,
     ends: DateTime<Utc>,
 ) -> QueryResult<Option<Uuid>> {
-    assignments::table
-        .filter(assignments::technician_id.eq(technician))
-        .filter(assignments::removed_at.is_null())
-        .filter(assignments::starts_at.lt(ends))
-        .filter(assignments::ends_at.gt(starts))
-        .select(assignments::id)
-        .order(assignments::starts_at)
-        .first(conn)
+    first_overlap(
+        conn,
+        "SELECT id FROM assignments WHERE technician_id = $1 AND removed_at IS NULL \
+         AND tstzrange(starts_at, ends_at, '[)') && tstzrange($2, $3, '[)') ORDER BY starts_at LIMIT 1",
+        technician,
+        starts,
+        ends,
+    )
+    .await
+}
+
+#[derive(QueryableByName)]
+struct Found {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    id: Uuid,
+}
+
+async fn first_overlap(
+    conn: &mut AsyncPgConnection,
+    sql: &'static str,
+    technician: Uuid,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+) -> QueryResult<Option<Uuid>> {
+    let found: Option<Found> = diesel::sql_query(sql)
+        .bind::<diesel::sql_types::Uuid, _>(technician)
+        .bind::<Timestamptz, _>(starts)
+        .bind::<Timestamptz, _>(ends)
+        .get_result(conn)
         .await
-        .optional()
+        .optional()?;
+    Ok(found.map(|f| f.id))
 }
 
 /// Inserts an assignment; an overlap fails on `assignments_no_overlap`.
@@ -220,21 +243,23 @@ pub async fn my_assignment(
         .await
 }
 
-/// A work log of the technician overlapping `[started, ended)`.
+/// A work log of the technician overlapping `[started, ended)`, through the exclusion
+/// constraint's GiST index.
 pub async fn work_log_conflict(
     conn: &mut AsyncPgConnection,
     technician: Uuid,
     started: DateTime<Utc>,
     ended: DateTime<Utc>,
 ) -> QueryResult<Option<Uuid>> {
-    work_logs::table
-        .filter(work_logs::technician_id.eq(technician))
-        .filter(work_logs::started_at.lt(ended))
-        .filter(work_logs::ended_at.gt(started))
-        .select(work_logs::id)
-        .first(conn)
-        .await
-        .optional()
+    first_overlap(
+        conn,
+        "SELECT id FROM work_logs WHERE technician_id = $1 \
+         AND tstzrange(started_at, ended_at, '[)') && tstzrange($2, $3, '[)') LIMIT 1",
+        technician,
+        started,
+        ended,
+    )
+    .await
 }
 
 /// A new row of `work_logs`.
