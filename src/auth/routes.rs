@@ -102,7 +102,6 @@ async fn issue_tokens(
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = TokenResponse),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong email or password (one answer for both)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "5 failures for this email in 15 minutes; see Retry-After", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
@@ -139,7 +138,6 @@ pub async fn login(
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new pair", body = TokenResponse),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Invalid, expired, revoked or reused token, or deactivated user", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn refresh(
@@ -176,7 +174,6 @@ pub async fn refresh(
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 204, description = "Logged out"),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn logout(
     db: web::Data<Db>,
@@ -194,7 +191,6 @@ pub async fn logout(
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller", body = UserView),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn me(user: AuthUser, db: web::Data<Db>) -> Result<HttpResponse, ApiError> {
     let mut conn = db.get().await?;
@@ -213,8 +209,6 @@ pub async fn me(user: AuthUser, db: web::Data<Db>) -> Result<HttpResponse, ApiEr
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Changed"),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong current password or invalid new one", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong passwords; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]

@@ -47,8 +47,6 @@ fn done(errors: Vec<FieldError>) -> Result<(), ApiError> {
 #[utoipa::path(post, path = "/api/v1/docks", tag = "docks", request_body = CreateDock, security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Dock),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -79,7 +77,6 @@ pub async fn create_dock(
 #[utoipa::path(get, path = "/api/v1/docks", tag = "docks", params(PageQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of docks", body = Page<Dock>),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_docks(
@@ -105,7 +102,6 @@ pub async fn list_docks(
 #[utoipa::path(get, path = "/api/v1/docks/{id}", tag = "docks", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses(
         (status = 200, description = "The dock", body = Dock),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such dock", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_dock(
@@ -122,8 +118,6 @@ pub async fn get_dock(
     request_body = UpdateDock, security(("bearer" = [])),
     responses(
         (status = 200, description = "The changed dock", body = Dock),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such dock", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
@@ -287,8 +281,6 @@ async fn booking_view(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Booked", body = DockBooking),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vessel or dock in your scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`dock-conflict` or `vessel-double-booked`, with `conflicting_id`", body = Problem, content_type = "application/problem+json"),
@@ -354,7 +346,6 @@ pub async fn create_booking(
     responses(
         (status = 200, description = "A page of bookings", body = Page<DockBooking>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit, cursor or range", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_bookings(
@@ -386,7 +377,6 @@ pub async fn list_bookings(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The booking", body = DockBooking),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such booking in your scope", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_booking(
@@ -403,8 +393,6 @@ pub async fn get_booking(
     request_body = UpdateBooking, security(("bearer" = [])),
     responses(
         (status = 200, description = "The moved booking", body = DockBooking),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such booking in your scope, or no such dock", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`dock-conflict` or `vessel-double-booked`, with `conflicting_id`", body = Problem, content_type = "application/problem+json"),
@@ -453,7 +441,6 @@ pub async fn update_booking(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The cancelled booking", body = DockBooking),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such booking in your scope", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -488,7 +475,6 @@ const MAX_RANGE_DAYS: i64 = 3 * 366;
     responses(
         (status = 200, description = "Free windows per fitting dock", body = Availability),
         (status = 400, description = "Malformed or missing query values", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vessel", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad duration or range", body = Problem, content_type = "application/problem+json"),

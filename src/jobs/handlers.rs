@@ -81,8 +81,6 @@ fn job_not_active(status: JobStatus) -> ApiError {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created, status `requested`", body = JobView, headers(("ETag" = String))),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Technicians cannot request jobs", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vessel in your scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
@@ -136,7 +134,6 @@ pub async fn create_job(
     responses(
         (status = 200, description = "A page of jobs", body = Page<JobView>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_jobs(
@@ -172,7 +169,6 @@ pub async fn list_jobs(
     responses(
         (status = 200, description = "The job", body = JobView, headers(("ETag" = String))),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_job(
@@ -191,8 +187,6 @@ pub async fn get_job(
     request_body = UpdateJob, security(("bearer" = [])),
     responses(
         (status = 200, description = "The changed job", body = JobView, headers(("ETag" = String))),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such job", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The job is closed or cancelled (`job-not-active`)", body = Problem, content_type = "application/problem+json"),
@@ -264,8 +258,6 @@ pub async fn update_job(
     request_body = PutQuote, security(("bearer" = [])),
     responses(
         (status = 200, description = "The quoted job", body = JobView, headers(("ETag" = String))),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such job", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Past quoting (`illegal-transition`)", body = Problem, content_type = "application/problem+json"),
@@ -343,7 +335,6 @@ fn illegal(from: JobStatus, to: JobStatus, role: Role) -> ApiError {
     responses(
         (status = 200, description = "The moved job", body = JobView, headers(("ETag" = String))),
         (status = 400, description = "Malformed (unknown status)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Technicians never move jobs", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not allowed (`illegal-transition`, with `allowed_targets`)", body = Problem, content_type = "application/problem+json"),
@@ -421,7 +412,6 @@ async fn invoice_total(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of events", body = Page<EventView>),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -449,8 +439,6 @@ pub async fn list_events(
     params(("id" = Uuid, Path)), request_body = CreateAdditionalWork, security(("bearer" = [])),
     responses(
         (status = 201, description = "Created, status `pending`", body = AdditionalWorkView),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such job", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The job is not active (`job-not-active`)", body = Problem, content_type = "application/problem+json"),
@@ -517,7 +505,6 @@ pub async fn create_additional_work(
     params(("id" = Uuid, Path), PageQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of additional work", body = Page<AdditionalWorkView>),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -548,8 +535,6 @@ pub async fn list_additional_work(
     params(("id" = Uuid, Path)), request_body = DecideAdditionalWork, security(("bearer" = [])),
     responses(
         (status = 200, description = "The decided item", body = AdditionalWorkView),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Technicians do not decide", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item in your scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided (`illegal-transition`), or the job is closed or cancelled (`job-not-active`)", body = Problem, content_type = "application/problem+json"),

@@ -64,7 +64,8 @@ fn operations(item: &mut PathItem) -> Vec<(&'static str, &mut Operation)> {
 
 /// The answers every operation can give whatever its purpose: 400 for a malformed path,
 /// query or body; 401 without a valid token where one is needed; 413 for a body over
-/// 64 KiB. Declared once here rather than on every handler.
+/// 64 KiB. Declared once here rather than on every handler, whose annotations list only
+/// the answers particular to them.
 struct CommonResponses;
 
 impl Modify for CommonResponses {

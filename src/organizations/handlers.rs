@@ -41,8 +41,6 @@ fn scope(user: &AuthUser) -> Result<Option<Uuid>, ApiError> {
     request_body = CreateOrganization, security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Organization),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -70,7 +68,6 @@ pub async fn create_organization(
     params(OrganizationListQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of organisations", body = Page<Organization>),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Technicians have no access", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -100,7 +97,6 @@ pub async fn list_organizations(
     params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses(
         (status = 200, description = "The organisation", body = Organization),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Technicians have no access", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation in your scope", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -119,8 +115,6 @@ pub async fn get_organization(
     params(("id" = Uuid, Path)), request_body = UpdateOrganization, security(("bearer" = [])),
     responses(
         (status = 200, description = "The changed organisation", body = Organization),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),

@@ -53,8 +53,6 @@ fn parse_rate(text: &str) -> Result<BigDecimal, FieldError> {
     responses(
         (status = 200, description = "Replaced", body = FxRate),
         (status = 201, description = "Created", body = FxRate),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown currency, USD, or a bad rate", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -95,7 +93,6 @@ pub async fn put_fx_rate(
 #[utoipa::path(get, path = "/api/v1/fx-rates", tag = "reports", params(FxRateListQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of rates", body = Page<FxRate>),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -132,7 +129,6 @@ pub fn growth_percent(previous: Option<&BigDecimal>, current: &BigDecimal) -> Op
     responses(
         (status = 200, description = "The report", body = TradeVolume),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad year range", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -208,7 +204,6 @@ pub async fn trade_volume(
     responses(
         (status = 200, description = "The report", body = Utilization),
         (status = 400, description = "Malformed or missing window", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Window ends before it starts or is over 10 years", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -238,7 +233,6 @@ pub async fn dock_utilization(
     responses(
         (status = 200, description = "The report", body = Expiring),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "within_days out of range", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -266,7 +260,6 @@ pub async fn certifications_expiring(
 #[utoipa::path(get, path = "/api/v1/reports/backlog", tag = "reports", security(("bearer" = [])),
     responses(
         (status = 200, description = "The report", body = Backlog),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn backlog(user: AuthUser, db: web::Data<Db>) -> Result<HttpResponse, ApiError> {

@@ -58,8 +58,6 @@ fn check_description(value: &str, errors: &mut Vec<FieldError>) {
     request_body = CreateTask, security(("bearer" = [])),
     responses(
         (status = 201, description = "Created, status `open`", body = Task),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such job", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The job is closed or cancelled (`job-not-active`)", body = Problem, content_type = "application/problem+json"),
@@ -134,7 +132,6 @@ pub async fn create_task(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of tasks", body = Page<Task>),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -164,8 +161,6 @@ pub async fn list_tasks(
     request_body = UpdateTask, security(("bearer" = [])),
     responses(
         (status = 200, description = "The changed task", body = Task),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Clients do not change tasks; technicians only their status", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such task in your scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The job is closed or cancelled (`job-not-active`)", body = Problem, content_type = "application/problem+json"),

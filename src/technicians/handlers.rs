@@ -44,8 +44,6 @@ fn check_employee_number(value: &str) -> Result<String, ApiError> {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Technician),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No such technician user, already a technician, or employee number taken", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -101,7 +99,6 @@ pub async fn create_technician(
     responses(
         (status = 200, description = "A page of technicians", body = Page<Technician>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit, cursor or period", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -170,7 +167,6 @@ async fn visible_technician(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The technician", body = Technician),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Clients have no access", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such technician in your scope", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -188,8 +184,6 @@ pub async fn get_technician(
     request_body = UpdateTechnician, security(("bearer" = [])),
     responses(
         (status = 200, description = "The changed technician", body = Technician),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such technician", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
@@ -226,8 +220,6 @@ pub async fn update_technician(
     request_body = CreateCertificationType, security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = CertificationType),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Code taken (`duplicate-code`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
@@ -275,7 +267,6 @@ pub async fn create_certification_type(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of certification types", body = Page<CertificationType>),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_certification_types(
@@ -302,8 +293,6 @@ pub async fn list_certification_types(
     params(("id" = Uuid, Path)), request_body = CreateCertification, security(("bearer" = [])),
     responses(
         (status = 201, description = "Recorded", body = Certification),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such technician", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown type, or expires before it is issued", body = Problem, content_type = "application/problem+json"),
@@ -345,7 +334,6 @@ pub async fn create_certification(
     params(("id" = Uuid, Path), PageQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of certificates", body = Page<Certification>),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Clients have no access", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such technician in your scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),

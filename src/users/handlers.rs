@@ -26,8 +26,6 @@ use crate::{
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = UserView),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Email taken (`duplicate-email`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
@@ -71,7 +69,6 @@ pub async fn create_user(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of users", body = Page<UserView>),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -101,7 +98,6 @@ pub async fn list_users(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The user", body = UserView),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -121,8 +117,6 @@ pub async fn get_user(
     request_body = UpdateUser, security(("bearer" = [])),
     responses(
         (status = 200, description = "The changed user", body = UserView),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),

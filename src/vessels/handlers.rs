@@ -73,8 +73,6 @@ fn finish<T>(value: T, errors: Vec<FieldError>) -> Result<T, ApiError> {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Vessel),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "IMO number taken (`duplicate-imo`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid values (IMO check digit, dimensions, ...)", body = Problem, content_type = "application/problem+json"),
@@ -132,7 +130,6 @@ pub async fn create_vessel(
     responses(
         (status = 200, description = "A page of vessels", body = Page<Vessel>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_vessels(
@@ -160,7 +157,6 @@ pub async fn list_vessels(
     responses(
         (status = 200, description = "The vessel", body = Vessel),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vessel in your scope", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_vessel(
@@ -177,8 +173,6 @@ pub async fn get_vessel(
     request_body = UpdateVessel, security(("bearer" = [])),
     responses(
         (status = 200, description = "The changed vessel", body = Vessel),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vessel", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "IMO number taken (`duplicate-imo`)", body = Problem, content_type = "application/problem+json"),

@@ -41,8 +41,6 @@ const CLOCK_SKEW_MINUTES: i64 = 5;
     request_body = CreateAssignment, security(("bearer" = [])),
     responses(
         (status = 201, description = "Assigned", body = Assignment),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such task", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`job-not-active`, or `technician-double-booked` with `conflicting_id`", body = Problem, content_type = "application/problem+json"),
@@ -139,7 +137,6 @@ pub async fn create_assignment(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of assignments", body = Page<Assignment>),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Clients have no access", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
@@ -181,7 +178,6 @@ pub async fn job_assignments(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such live assignment", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -203,7 +199,6 @@ pub async fn delete_assignment(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of my assignments", body = Page<MyAssignment>),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a technician", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -233,8 +228,6 @@ pub async fn my_assignments(
     request_body = CreateWorkLog, security(("bearer" = [])),
     responses(
         (status = 201, description = "Logged", body = WorkLog),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only technicians log work", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not your assignment", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`job-not-active` (job not in progress), or `work-log-overlap` with `conflicting_id`", body = Problem, content_type = "application/problem+json"),
@@ -365,7 +358,6 @@ fn work_log_view(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of work logs", body = Page<WorkLog>),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -399,7 +391,6 @@ pub async fn job_work_logs(
     responses(
         (status = 200, description = "The day's report", body = DailyReport),
         (status = 400, description = "Malformed date", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn daily_report(
