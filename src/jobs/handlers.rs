@@ -146,7 +146,7 @@ pub async fn list_jobs(
     let mut rows = queries::list(&mut conn, &query, user.scope(), &page).await?;
     let next = if rows.len() as i64 > page.limit {
         rows.truncate(page.limit as usize);
-        rows.last().map(|(j, _)| {
+        rows.last().map(|(j, ..)| {
             Cursor {
                 at: j.created_at,
                 id: j.id,
@@ -156,7 +156,7 @@ pub async fn list_jobs(
     } else {
         None
     };
-    let items = queries::views(&mut conn, rows).await?;
+    let items = rows.into_iter().map(queries::to_view).collect();
     Ok(HttpResponse::Ok().json(Page {
         items,
         next_cursor: next,

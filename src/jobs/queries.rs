@@ -8,10 +8,9 @@ use diesel::{
     dsl::sql,
     pg::Pg,
     prelude::*,
-    sql_types::{Array, Bool, Double, Numeric},
+    sql_types::{Bool, Double, Nullable, Numeric},
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use std::collections::HashMap;
 use uuid::Uuid;
 
 use super::{
@@ -277,60 +276,33 @@ pub async fn approved_additional_work(
     Ok(total.unwrap_or_else(|| BigDecimal::from(0)))
 }
 
-#[derive(QueryableByName)]
-struct JobTotal {
-    #[diesel(sql_type = diesel::sql_types::Uuid)]
-    job_id: Uuid,
-    #[diesel(sql_type = Numeric)]
-    total: BigDecimal,
+/// A job row as loaded for its view: the job, its vessel, the sum of its approved
+/// additional work and its hours-weighted progress, all from one statement.
+pub type JobRow = (Job, VesselSummary, Option<BigDecimal>, Option<f64>);
+
+/// Approved additional work of the row's job, as a correlated subquery.
+fn approved_total() -> diesel::expression::SqlLiteral<Nullable<Numeric>> {
+    sql(
+        "(SELECT sum(aw.amount) FROM additional_work aw WHERE aw.job_id = jobs.id AND aw.status = 'approved')",
+    )
 }
 
-#[derive(QueryableByName)]
-struct JobProgress {
-    #[diesel(sql_type = diesel::sql_types::Uuid)]
-    job_id: Uuid,
-    #[diesel(sql_type = Double)]
-    progress: f64,
+/// Hours-weighted progress of the row's job (a done task counts 100), as a subquery.
+fn task_progress() -> diesel::expression::SqlLiteral<Nullable<Double>> {
+    sql(
+        "(SELECT (sum(t.estimated_hours * CASE WHEN t.status = 'done' THEN 100 ELSE t.progress_percent END) \
+          / sum(t.estimated_hours))::float8 FROM tasks t WHERE t.job_id = jobs.id)",
+    )
 }
 
-/// Turns rows into API views, with the approved-work totals and task progress of all of
-/// them loaded in two queries (not two per job).
-pub async fn views(
-    conn: &mut AsyncPgConnection,
-    rows: Vec<(Job, VesselSummary)>,
-) -> QueryResult<Vec<JobView>> {
-    let ids: Vec<Uuid> = rows.iter().map(|(j, _)| j.id).collect();
-    let totals: HashMap<Uuid, BigDecimal> = diesel::sql_query(
-        "SELECT job_id, sum(amount) AS total FROM additional_work \
-         WHERE status = 'approved' AND job_id = ANY($1) GROUP BY job_id",
+/// Turns a loaded row into the API view.
+pub fn to_view((job, vessel, approved, progress): JobRow) -> JobView {
+    view(
+        job,
+        vessel,
+        &approved.unwrap_or_else(|| BigDecimal::from(0)),
+        progress.unwrap_or(0.0),
     )
-    .bind::<Array<diesel::sql_types::Uuid>, _>(&ids)
-    .load::<JobTotal>(conn)
-    .await?
-    .into_iter()
-    .map(|t| (t.job_id, t.total))
-    .collect();
-    let progress: HashMap<Uuid, f64> = diesel::sql_query(
-        "SELECT job_id, (sum(estimated_hours * CASE WHEN status = 'done' THEN 100 ELSE progress_percent END) \
-         / sum(estimated_hours))::float8 AS progress FROM tasks WHERE job_id = ANY($1) GROUP BY job_id",
-    )
-    .bind::<Array<diesel::sql_types::Uuid>, _>(&ids)
-    .load::<JobProgress>(conn)
-    .await?
-    .into_iter()
-    .map(|p| (p.job_id, p.progress))
-    .collect();
-    Ok(rows
-        .into_iter()
-        .map(|(job, vessel)| {
-            let approved = totals
-                .get(&job.id)
-                .cloned()
-                .unwrap_or_else(|| BigDecimal::from(0));
-            let progress = progress.get(&job.id).copied().unwrap_or(0.0);
-            view(job, vessel, &approved, progress)
-        })
-        .collect())
 }
 
 fn view(job: Job, vessel: VesselSummary, approved: &BigDecimal, progress: f64) -> JobView {
@@ -382,13 +354,14 @@ pub async fn find_view(
     let query = jobs::table
         .inner_join(vessels::table)
         .filter(jobs::id.eq(id))
-        .select((Job::as_select(), VesselSummary::as_select()))
+        .select((
+            Job::as_select(),
+            VesselSummary::as_select(),
+            approved_total(),
+            task_progress(),
+        ))
         .into_boxed();
-    let row = in_scope!(query, scope).first(conn).await?;
-    views(conn, vec![row])
-        .await?
-        .pop()
-        .ok_or(diesel::result::Error::NotFound)
+    Ok(to_view(in_scope!(query, scope).first(conn).await?))
 }
 
 /// A page of jobs, newest first, within the caller's scope.
@@ -397,10 +370,15 @@ pub async fn list(
     filter: &JobListQuery,
     scope: Scope,
     page: &PageRequest,
-) -> QueryResult<Vec<(Job, VesselSummary)>> {
+) -> QueryResult<Vec<JobRow>> {
     let mut query = jobs::table
         .inner_join(vessels::table)
-        .select((Job::as_select(), VesselSummary::as_select()))
+        .select((
+            Job::as_select(),
+            VesselSummary::as_select(),
+            approved_total(),
+            task_progress(),
+        ))
         .into_boxed();
     query = in_scope!(query, scope);
     if let Some(status) = filter.status {
