@@ -29,8 +29,6 @@ pub enum ConflictKind {
     IllegalTransition,
     /// The job is not in a status that allows this change.
     JobNotActive,
-    /// The item was already decided.
-    AlreadyDecided,
 }
 
 impl ConflictKind {
@@ -46,7 +44,6 @@ impl ConflictKind {
             Self::DuplicateCode => "duplicate-code",
             Self::IllegalTransition => "illegal-transition",
             Self::JobNotActive => "job-not-active",
-            Self::AlreadyDecided => "already-decided",
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod sql_enum;
 pub mod tasks;
 pub mod technicians;
 pub mod users;
+pub mod validation;
 pub mod vessels;
 pub mod work_logs;
 pub mod yard;

@@ -26,22 +26,9 @@ use crate::{
     },
     pagination::{Cursor, Page, PageRequest},
     users::rules::check_name,
+    validation::{positive_number, validated},
     vessels::{self, models::Vessel},
 };
-
-fn check_positive(field: &str, value: f64, errors: &mut Vec<FieldError>) {
-    if !(value.is_finite() && value > 0.0 && value < 1e9) {
-        errors.push(FieldError::new(field, "must be a positive number"));
-    }
-}
-
-fn done(errors: Vec<FieldError>) -> Result<(), ApiError> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(errors))
-    }
-}
 
 /// Register a dock (manager).
 #[utoipa::path(post, path = "/api/v1/docks", tag = "docks", request_body = CreateDock, security(("bearer" = [])),
@@ -61,13 +48,13 @@ pub async fn create_dock(
     if let Err(e) = check_name("name", &dock.name) {
         errors.push(e);
     }
-    check_positive("max_length_m", dock.max_length_m, &mut errors);
-    check_positive("max_beam_m", dock.max_beam_m, &mut errors);
-    check_positive("max_draft_m", dock.max_draft_m, &mut errors);
+    positive_number("max_length_m", dock.max_length_m, &mut errors);
+    positive_number("max_beam_m", dock.max_beam_m, &mut errors);
+    positive_number("max_draft_m", dock.max_draft_m, &mut errors);
     if let Some(capacity) = dock.lifting_capacity_t {
-        check_positive("lifting_capacity_t", capacity, &mut errors);
+        positive_number("lifting_capacity_t", capacity, &mut errors);
     }
-    done(errors)?;
+    validated((), errors)?;
     dock.name = dock.name.trim().to_owned();
     let mut conn = db.get().await?;
     Ok(created(&queries::insert_dock(&mut conn, &dock).await?))
@@ -141,10 +128,10 @@ pub async fn update_dock(
         ("lifting_capacity_t", changes.lifting_capacity_t.flatten()),
     ] {
         if let Some(v) = value {
-            check_positive(field, v, &mut errors);
+            positive_number(field, v, &mut errors);
         }
     }
-    done(errors)?;
+    validated((), errors)?;
     changes.name = changes.name.map(|n| n.trim().to_owned());
     let mut conn = db.get().await?;
     Ok(HttpResponse::Ok().json(queries::update_dock(&mut conn, *id, &changes).await?))
@@ -504,7 +491,7 @@ pub async fn availability(
             format!("must be at most {MAX_RANGE_DAYS} days after from"),
         ));
     }
-    done(errors)?;
+    validated((), errors)?;
     let mut conn = db.get().await?;
     let vessel = vessels::queries::by_id(&mut conn, q.vessel_id, Scope::Yard).await?;
     let fitting: Vec<Dock> = queries::all_docks(&mut conn)

@@ -23,28 +23,12 @@ use crate::{
     money::{check_currency, parse_amount},
     pagination::{Cursor, Page, PageRequest},
     users::rules::check_name,
+    validation::{max_chars, validated},
     vessels,
 };
 
 const MAX_DESCRIPTION: usize = 20_000;
 const MAX_NOTE: usize = 2_000;
-
-fn check_len(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) {
-    if value.chars().count() > max {
-        errors.push(FieldError::new(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-}
-
-fn validated<T>(value: T, errors: Vec<FieldError>) -> Result<T, ApiError> {
-    if errors.is_empty() {
-        Ok(value)
-    } else {
-        Err(ApiError::Validation(errors))
-    }
-}
 
 /// A note that says something, or nothing.
 fn meaningful(note: Option<String>) -> Option<String> {
@@ -96,7 +80,7 @@ pub async fn create_job(
     if let Err(e) = check_name("title", &b.title) {
         errors.push(e);
     }
-    check_len("description", &b.description, MAX_DESCRIPTION, &mut errors);
+    max_chars("description", &b.description, MAX_DESCRIPTION, &mut errors);
     validated((), errors)?;
     let mut conn = db.get().await?;
     let job_id = conn
@@ -207,7 +191,7 @@ pub async fn update_job(
         errors.push(e);
     }
     if let Some(d) = &b.description {
-        check_len("description", d, MAX_DESCRIPTION, &mut errors);
+        max_chars("description", d, MAX_DESCRIPTION, &mut errors);
     }
     validated((), errors)?;
     let id = id.into_inner();
@@ -286,7 +270,7 @@ pub async fn put_quote(
         errors.push(FieldError::new("valid_until", "must be today or later"));
     }
     if let Some(note) = &b.note {
-        check_len("note", note, MAX_NOTE, &mut errors);
+        max_chars("note", note, MAX_NOTE, &mut errors);
     }
     let amount = validated(amount, errors)?.unwrap_or_default();
     let id = id.into_inner();
@@ -352,7 +336,7 @@ pub async fn transition(
     let Transition { to, note } = body.into_inner();
     if let Some(note) = &note {
         let mut errors = Vec::new();
-        check_len("note", note, MAX_NOTE, &mut errors);
+        max_chars("note", note, MAX_NOTE, &mut errors);
         validated((), errors)?;
     }
     let note = meaningful(note);
@@ -457,7 +441,7 @@ pub async fn create_additional_work(
     if description.is_empty() {
         errors.push(FieldError::new("description", "must not be empty"));
     }
-    check_len("description", &description, 5000, &mut errors);
+    max_chars("description", &description, 5000, &mut errors);
     let amount = parse_amount("amount", &b.amount)
         .map_err(|e| errors.push(e))
         .ok();
@@ -550,7 +534,7 @@ pub async fn decide_additional_work(
     let DecideAdditionalWork { decision, note } = body.into_inner();
     if let Some(note) = &note {
         let mut errors = Vec::new();
-        check_len("note", note, MAX_NOTE, &mut errors);
+        max_chars("note", note, MAX_NOTE, &mut errors);
         validated((), errors)?;
     }
     let note = meaningful(note);

@@ -391,12 +391,7 @@ pub async fn list(
         query = query.filter(jobs::organization_id.eq(org));
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!(
-            "%{}%",
-            q.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let pattern = format!("%{}%", crate::validation::like_escape(q));
         query = query.filter(
             jobs::number
                 .ilike(pattern.clone())

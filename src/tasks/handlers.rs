@@ -20,6 +20,7 @@ use crate::{
     },
     pagination::{Cursor, Page, PageRequest},
     users::rules::check_name,
+    validation::max_chars,
 };
 
 fn check_hours(value: f64, errors: &mut Vec<FieldError>) {
@@ -45,12 +46,7 @@ fn check_code(value: &str, errors: &mut Vec<FieldError>) {
 }
 
 fn check_description(value: &str, errors: &mut Vec<FieldError>) {
-    if value.chars().count() > 20_000 {
-        errors.push(FieldError::new(
-            "description",
-            "must be at most 20000 characters",
-        ));
-    }
+    max_chars("description", value, 20_000, errors);
 }
 
 /// Add a task to a job's repair specification (manager).

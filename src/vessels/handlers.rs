@@ -17,13 +17,8 @@ use crate::{
     organizations::rules::is_country_code,
     pagination::{Cursor, Page, PageRequest},
     users::rules::check_name,
+    validation::{max_chars, positive_number, validated},
 };
-
-fn positive(field: &str, value: f64, errors: &mut Vec<FieldError>) {
-    if !(value.is_finite() && value > 0.0 && value < 1e9) {
-        errors.push(FieldError::new(field, "must be a positive number"));
-    }
-}
 
 fn imo(value: &str, errors: &mut Vec<FieldError>) -> Option<String> {
     rules::normalize_imo(value)
@@ -52,20 +47,7 @@ fn year(value: i32, errors: &mut Vec<FieldError>) {
 }
 
 fn class_society(value: &str, errors: &mut Vec<FieldError>) {
-    if value.chars().count() > 100 {
-        errors.push(FieldError::new(
-            "class_society",
-            "must be at most 100 characters",
-        ));
-    }
-}
-
-fn finish<T>(value: T, errors: Vec<FieldError>) -> Result<T, ApiError> {
-    if errors.is_empty() {
-        Ok(value)
-    } else {
-        Err(ApiError::Validation(errors))
-    }
+    max_chars("class_society", value, 100, errors);
 }
 
 /// Register a vessel (manager only).
@@ -90,12 +72,12 @@ pub async fn create_vessel(
         errors.push(e);
     }
     let flag = flag(&b.flag, &mut errors);
-    positive("gross_tonnage", b.gross_tonnage, &mut errors);
-    positive("length_overall_m", b.length_overall_m, &mut errors);
-    positive("beam_m", b.beam_m, &mut errors);
-    positive("draft_m", b.draft_m, &mut errors);
+    positive_number("gross_tonnage", b.gross_tonnage, &mut errors);
+    positive_number("length_overall_m", b.length_overall_m, &mut errors);
+    positive_number("beam_m", b.beam_m, &mut errors);
+    positive_number("draft_m", b.draft_m, &mut errors);
     if let Some(v) = b.lightweight_t {
-        positive("lightweight_t", v, &mut errors);
+        positive_number("lightweight_t", v, &mut errors);
     }
     if let Some(v) = b.year_built {
         year(v, &mut errors);
@@ -103,7 +85,7 @@ pub async fn create_vessel(
     if let Some(v) = &b.class_society {
         class_society(v, &mut errors);
     }
-    let row = finish(
+    let row = validated(
         NewVessel {
             imo_number,
             name: b.name.trim().to_owned(),
@@ -200,7 +182,7 @@ pub async fn update_vessel(
         ("lightweight_t", b.lightweight_t.flatten()),
     ] {
         if let Some(v) = value {
-            positive(field, v, &mut errors);
+            positive_number(field, v, &mut errors);
         }
     }
     if let Some(Some(v)) = b.year_built {
@@ -209,7 +191,7 @@ pub async fn update_vessel(
     if let Some(Some(v)) = &b.class_society {
         class_society(v, &mut errors);
     }
-    let changes = finish(
+    let changes = validated(
         VesselChanges {
             imo_number,
             name: b.name.map(|n| n.trim().to_owned()),

@@ -1,7 +1,6 @@
 //! Database access for vessels; the caller's scope is part of every query.
 
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
@@ -43,10 +42,7 @@ pub async fn list(
 ) -> QueryResult<Vec<Vessel>> {
     let mut query = scoped(scope);
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let escaped = q
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
+        let escaped = crate::validation::like_escape(q);
         let name_matches = vessels::name.ilike(format!("%{escaped}%"));
         // "IMO 96199", "imo96199" or "96199": the start of an IMO number.
         let digits = q
@@ -90,9 +86,4 @@ pub async fn update(
         .returning(Vessel::as_returning())
         .get_result(conn)
         .await
-}
-
-/// Always false: for scopes that can see no vessel.
-pub fn nothing() -> diesel::expression::SqlLiteral<Bool> {
-    diesel::dsl::sql::<Bool>("FALSE")
 }
