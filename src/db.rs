@@ -2,10 +2,16 @@
 
 use anyhow::Context;
 use diesel::prelude::*;
+use diesel::{
+    pg::Pg,
+    query_builder::{AstPass, Query, QueryFragment, QueryId},
+};
 use diesel_async::{
     AsyncConnection, AsyncPgConnection, RunQueryDsl,
     async_connection_wrapper::AsyncConnectionWrapper,
-    pooled_connection::{AsyncDieselConnectionManager, deadpool::Pool},
+    pooled_connection::{
+        AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod, deadpool::Pool,
+    },
 };
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
@@ -19,12 +25,105 @@ pub const MIGRATIONS_FINGERPRINT: &str = env!("SLIPWAY_MIGRATIONS_FINGERPRINT");
 pub type Db = Pool<AsyncPgConnection>;
 
 /// Builds the pool; connections are opened lazily, on first use.
+///
+/// A connection handed back to the pool is reused without a test query (`Fast`): the
+/// default (`Verified`) sends `SELECT 1` before every checkout, one more round trip on
+/// every request. A connection that broke (the server restarted) is marked broken by the
+/// failing query and dropped at its return, so one request sees a 503 and the next gets a
+/// fresh connection.
 pub fn pool(database_url: &str, size: usize) -> anyhow::Result<Db> {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(database_url);
+    let mut config = ManagerConfig::default();
+    config.recycling_method = RecyclingMethod::Fast;
+    let manager =
+        AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(database_url, config);
     Pool::builder(manager)
         .max_size(size.max(1))
         .build()
         .context("building the database pool")
+}
+
+/// A query whose prepared statement is kept on the connection and reused, keyed by its
+/// SQL text and bind types.
+///
+/// diesel refuses to cache some statements it cannot key by type alone: every `INSERT`
+/// (a column may be `DEFAULT`), every `UPDATE` (a changeset may skip fields) and every
+/// query holding a raw `sql` fragment. Such a statement is parsed, planned and closed on
+/// every execution: one more round trip and a fresh plan each time. Keyed by its text, a
+/// statement is safe to reuse whatever built it, so the hot queries are wrapped in this.
+/// Only queries whose SQL takes a bounded number of shapes may be wrapped (no `IN` lists
+/// of varying length), since every distinct text stays prepared on the connection.
+#[derive(Debug, Clone, Copy)]
+pub struct Cached<Q>(pub Q);
+
+impl<Q> QueryId for Cached<Q> {
+    type QueryId = ();
+    // No static id: the cache keys the statement by its SQL text and bind types.
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q: Query> Query for Cached<Q> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Q: QueryFragment<Pg>> QueryFragment<Pg> for Cached<Q> {
+    fn walk_ast<'b>(&'b self, pass: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        self.0.walk_ast(pass)
+    }
+
+    fn is_safe_to_cache_prepared(&self, _backend: &Pg) -> QueryResult<bool> {
+        Ok(true)
+    }
+}
+
+/// A page query with its `LIMIT` written into the SQL text instead of bound.
+///
+/// With `LIMIT $n` PostgreSQL cannot cost a generic plan (it guesses a tenth of all rows),
+/// so it plans the statement afresh on every execution; with the number in the text it
+/// settles on one generic plan per statement. The limit is rounded up to one of
+/// [`PAGE_FETCH_SIZES`] so that only a handful of texts exist; the caller keeps the rows
+/// it asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Paged<Q> {
+    query: Q,
+    limit: i64,
+}
+
+/// The row counts a [`Paged`] query fetches (a page of 20, 50, 100 or 200, plus one row to
+/// tell whether another page follows).
+pub const PAGE_FETCH_SIZES: [i64; 4] = [21, 51, 101, 201];
+
+impl<Q> Paged<Q> {
+    /// `query` (which must not have a limit of its own), fetching at least `rows` rows.
+    pub fn new(query: Q, rows: i64) -> Self {
+        let limit = PAGE_FETCH_SIZES
+            .into_iter()
+            .find(|&size| size >= rows)
+            .unwrap_or(rows);
+        Self { query, limit }
+    }
+}
+
+impl<Q> QueryId for Paged<Q> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q: Query> Query for Paged<Q> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Q: QueryFragment<Pg>> QueryFragment<Pg> for Paged<Q> {
+    fn walk_ast<'b>(&'b self, mut pass: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        self.query.walk_ast(pass.reborrow())?;
+        pass.push_sql(" LIMIT ");
+        pass.push_sql(&self.limit.to_string());
+        Ok(())
+    }
+
+    fn is_safe_to_cache_prepared(&self, _backend: &Pg) -> QueryResult<bool> {
+        // Keyed by the text, which holds the limit.
+        Ok(true)
+    }
 }
 
 /// Splits a URL into what comes before the database name, the name, and the query.

@@ -290,7 +290,7 @@ pub async fn create_booking(
     let dock = queries::dock(&mut conn, b.dock_id).await?;
     check_fit(&vessel, &dock)?;
     if let Some(job_id) = b.job_id {
-        let job = match jobs::find_view(&mut conn, job_id, Scope::Yard).await {
+        let job = match jobs::find_view(&conn, job_id, Scope::Yard).await {
             Err(diesel::result::Error::NotFound) => {
                 return Err(ApiError::invalid("job_id", "no such job"));
             }

@@ -107,7 +107,7 @@ pub async fn create_job(
             Ok::<_, ApiError>(job.id)
         })
         .await?;
-    let view = queries::find_view(&mut conn, job_id, Scope::Yard).await?;
+    let view = queries::find_view(&conn, job_id, Scope::Yard).await?;
     Ok(job_response(actix_web::http::StatusCode::CREATED, &view))
 }
 
@@ -160,8 +160,8 @@ pub async fn get_job(
     db: web::Data<Db>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut conn = db.get().await?;
-    let view = queries::find_view(&mut conn, *id, user.scope()).await?;
+    let conn = db.get().await?;
+    let view = queries::find_view(&conn, *id, user.scope()).await?;
     Ok(job_response(actix_web::http::StatusCode::OK, &view))
 }
 
@@ -231,7 +231,7 @@ pub async fn update_job(
         Ok(())
     })
     .await?;
-    let view = queries::find_view(&mut conn, id, Scope::Yard).await?;
+    let view = queries::find_view(&conn, id, Scope::Yard).await?;
     Ok(job_response(actix_web::http::StatusCode::OK, &view))
 }
 
@@ -292,7 +292,7 @@ pub async fn put_quote(
             .map_err(ApiError::from)
     })
     .await?;
-    let view = queries::find_view(&mut conn, id, Scope::Yard).await?;
+    let view = queries::find_view(&conn, id, Scope::Yard).await?;
     Ok(job_response(actix_web::http::StatusCode::OK, &view))
 }
 
@@ -375,7 +375,7 @@ pub async fn transition(
         Ok(())
     })
     .await?;
-    let view = queries::find_view(&mut conn, id, user.scope()).await?;
+    let view = queries::find_view(&conn, id, user.scope()).await?;
     Ok(job_response(actix_web::http::StatusCode::OK, &view))
 }
 

@@ -22,6 +22,7 @@ use super::{
 };
 use crate::{
     auth::{Role, Scope},
+    db::{Cached, Paged},
     money::Money,
     pagination::PageRequest,
     schema::{additional_work, job_events, job_number_counters, jobs, users, vessels},
@@ -346,8 +347,10 @@ fn view(job: Job, vessel: VesselSummary, approved: &BigDecimal, progress: f64) -
 }
 
 /// One job, as the API shows it, within the caller's scope.
+///
+/// Takes the connection shared, so it can be pipelined with other reads.
 pub async fn find_view(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     id: Uuid,
     scope: Scope,
 ) -> QueryResult<JobView> {
@@ -361,7 +364,8 @@ pub async fn find_view(
             task_progress(),
         ))
         .into_boxed();
-    Ok(to_view(in_scope!(query, scope).first(conn).await?))
+    let query = in_scope!(query, scope).limit(1);
+    Ok(to_view(Cached(query).get_result(&mut conn).await?))
 }
 
 /// A page of jobs, newest first, within the caller's scope.
@@ -405,11 +409,11 @@ pub async fn list(
                 .or(jobs::created_at.eq(after.at).and(jobs::id.lt(after.id))),
         );
     }
-    query
-        .order((jobs::created_at.desc(), jobs::id.desc()))
-        .limit(page.fetch())
-        .load(conn)
-        .await
+    // The filters make a handful of shapes, each prepared once per connection.
+    let query = query.order((jobs::created_at.desc(), jobs::id.desc()));
+    let mut rows: Vec<JobRow> = Paged::new(query, page.fetch()).load(conn).await?;
+    rows.truncate(usize::try_from(page.fetch()).unwrap_or(usize::MAX));
+    Ok(rows)
 }
 
 /// A page of a job's timeline, oldest first. Names of the actors are loaded only for
@@ -521,6 +525,21 @@ pub async fn list_additional_work(
 
 /// An item of additional work with its job's status, if the job is in the caller's scope.
 /// Locks the job so a decision and a close cannot interleave.
+/// The items of a job still waiting for the client's decision, oldest first (shared
+/// connection: pipelined with the other reads of a daily report).
+pub async fn pending_additional_work(
+    mut conn: &AsyncPgConnection,
+    job_id: Uuid,
+) -> QueryResult<Vec<AdditionalWork>> {
+    additional_work::table
+        .filter(additional_work::job_id.eq(job_id))
+        .filter(additional_work::status.eq(AdditionalWorkStatus::Pending))
+        .select(AdditionalWork::as_select())
+        .order((additional_work::created_at, additional_work::id))
+        .load(&mut conn)
+        .await
+}
+
 pub async fn lock_additional_work(
     conn: &mut AsyncPgConnection,
     id: Uuid,

@@ -19,11 +19,7 @@ use crate::{
     docks::queries::lock_slots,
     error::{ApiError, ConflictKind, FieldError, Problem},
     http::created,
-    jobs::{
-        models::{AdditionalWorkStatus, PageQuery},
-        queries as jobs,
-        rules::JobStatus,
-    },
+    jobs::{models::PageQuery, queries as jobs, rules::JobStatus},
     pagination::{Cursor, Page, PageRequest},
     tasks::queries as tasks,
     technicians::{queries as technicians, rules::certificate_gap},
@@ -403,15 +399,18 @@ pub async fn daily_report(
     let job_id = id.into_inner();
     let date = query.date.unwrap_or_else(|| yard.today());
     let (start, end) = yard.day_bounds(date);
-    let mut conn = db.get().await?;
-    let job = jobs::find_view(&mut conn, job_id, user.scope()).await?;
-    let tasks = queries::hours_by_task(&mut conn, job_id, start, end).await?;
-    let status_changes = queries::status_changes(&mut conn, job_id, start, end).await?;
-    let page = PageRequest::new(Some(crate::pagination::MAX_LIMIT), None)?;
-    let pending = jobs::list_additional_work(&mut conn, job_id, &page)
-        .await?
+    let conn = db.get().await?;
+    // Four independent reads, sent together on the one connection (pipelined): one wait
+    // for the database instead of four. The job's read decides visibility (404); the
+    // others are only used when it succeeds.
+    let (job, tasks, status_changes, pending) = futures_util::try_join!(
+        jobs::find_view(&conn, job_id, user.scope()),
+        queries::hours_by_task(&conn, job_id, start, end),
+        queries::status_changes(&conn, job_id, start, end),
+        jobs::pending_additional_work(&conn, job_id),
+    )?;
+    let pending = pending
         .into_iter()
-        .filter(|w| w.status == AdditionalWorkStatus::Pending)
         .map(|w| PendingAdditionalWork {
             id: w.id,
             description: w.description,
