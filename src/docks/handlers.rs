@@ -96,8 +96,8 @@ pub async fn get_dock(
     db: web::Data<Db>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut conn = db.get().await?;
-    Ok(HttpResponse::Ok().json(queries::dock(&mut conn, *id).await?))
+    let conn = db.get().await?;
+    Ok(HttpResponse::Ok().json(queries::dock(&conn, *id).await?))
 }
 
 /// Change a dock (manager). Existing bookings are not re-checked against new limits.
@@ -182,14 +182,19 @@ fn check_notes(notes: Option<&str>) -> Result<(), ApiError> {
 /// 409 if the dock or the vessel is taken at an overlapping time, naming the booking in
 /// the way. Call with the slot locks held.
 async fn check_free(
-    conn: &mut AsyncPgConnection,
+    conn: &AsyncPgConnection,
     dock: Uuid,
     vessel: Uuid,
     starts: DateTime<Utc>,
     ends: DateTime<Utc>,
     except: Option<Uuid>,
 ) -> Result<(), ApiError> {
-    if let Some(other) = queries::dock_conflict(conn, dock, starts, ends, except).await? {
+    // Both checks sent together (pipelined); the dock's conflict is reported first.
+    let (dock_conflict, vessel_conflict) = futures_util::try_join!(
+        queries::dock_conflict(conn, dock, starts, ends, except),
+        queries::vessel_conflict(conn, vessel, starts, ends, except),
+    )?;
+    if let Some(other) = dock_conflict {
         return Err(ApiError::Conflict {
             kind: ConflictKind::DockConflict,
             detail: "The dock is booked at an overlapping time.".to_owned(),
@@ -197,7 +202,7 @@ async fn check_free(
             allowed_targets: None,
         });
     }
-    if let Some(other) = queries::vessel_conflict(conn, vessel, starts, ends, except).await? {
+    if let Some(other) = vessel_conflict {
         return Err(ApiError::Conflict {
             kind: ConflictKind::VesselDoubleBooked,
             detail: "The vessel is booked into a dock at an overlapping time.".to_owned(),
@@ -281,13 +286,18 @@ pub async fn create_booking(
     user.require_any(&[Role::Manager, Role::Client])?;
     let b = body.into_inner();
     let mut conn = db.get().await?;
-    // A client learns nothing about other organisations' vessels (404) and may not book
+    // The vessel and the dock are read together (pipelined) and judged in this order:
+    // a client learns nothing about other organisations' vessels (404) and may not book
     // for its own (403).
-    let vessel = vessels::queries::by_id(&mut conn, b.vessel_id, user.scope()).await?;
+    let (vessel, dock) = futures_util::join!(
+        vessels::queries::by_id(&conn, b.vessel_id, user.scope()),
+        queries::dock(&conn, b.dock_id),
+    );
+    let vessel = vessel?;
     user.require(Role::Manager)?;
     check_period(b.starts_at, b.ends_at)?;
     check_notes(b.notes.as_deref())?;
-    let dock = queries::dock(&mut conn, b.dock_id).await?;
+    let dock = dock?;
     check_fit(&vessel, &dock)?;
     if let Some(job_id) = b.job_id {
         let job = match jobs::find_view(&conn, job_id, Scope::Yard).await {
@@ -300,7 +310,7 @@ pub async fn create_booking(
             return Err(ApiError::invalid("job_id", "is a job of another vessel"));
         }
     }
-    let id = conn
+    let row = conn
         .transaction(async |conn| {
             queries::lock_slots(conn, &[dock.id, vessel.id]).await?;
             check_free(conn, dock.id, vessel.id, b.starts_at, b.ends_at, None).await?;
@@ -320,10 +330,10 @@ pub async fn create_booking(
             if let Some(job_id) = row.job_id {
                 follow_bookings(conn, job_id, &user).await?;
             }
-            Ok::<_, ApiError>(row.id)
+            Ok::<_, ApiError>(row)
         })
         .await?;
-    Ok(created(&booking_view(&mut conn, id, Scope::Yard).await?))
+    Ok(created(&DockBooking::new(row, dock.name, vessel.name)))
 }
 
 /// Bookings overlapping `[from, to)`, in start order: managers all, clients those of their
@@ -407,8 +417,8 @@ pub async fn update_booking(
     let starts = b.starts_at.unwrap_or(current.starts_at);
     let ends = b.ends_at.unwrap_or(current.ends_at);
     check_period(starts, ends)?;
-    let dock = queries::dock(&mut conn, b.dock_id.unwrap_or(current.dock_id)).await?;
-    let vessel = vessels::queries::by_id(&mut conn, current.vessel_id, Scope::Yard).await?;
+    let dock = queries::dock(&conn, b.dock_id.unwrap_or(current.dock_id)).await?;
+    let vessel = vessels::queries::by_id(&conn, current.vessel_id, Scope::Yard).await?;
     check_fit(&vessel, &dock)?;
     conn.transaction(async |conn| {
         queries::lock_slots(conn, &[dock.id, vessel.id]).await?;
@@ -493,7 +503,7 @@ pub async fn availability(
     }
     validated((), errors)?;
     let mut conn = db.get().await?;
-    let vessel = vessels::queries::by_id(&mut conn, q.vessel_id, Scope::Yard).await?;
+    let vessel = vessels::queries::by_id(&conn, q.vessel_id, Scope::Yard).await?;
     let fitting: Vec<Dock> = queries::all_docks(&mut conn)
         .await?
         .into_iter()

@@ -12,6 +12,7 @@ use super::models::{
 };
 use crate::{
     auth::Scope,
+    db::Cached,
     jobs::queries::technician_sees_booking,
     pagination::PageRequest,
     schema::{dock_bookings, docks, vessels},
@@ -27,11 +28,11 @@ pub async fn insert_dock(conn: &mut AsyncPgConnection, dock: &CreateDock) -> Que
 }
 
 /// One dock.
-pub async fn dock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Dock> {
+pub async fn dock(mut conn: &AsyncPgConnection, id: Uuid) -> QueryResult<Dock> {
     docks::table
         .find(id)
         .select(Dock::as_select())
-        .first(conn)
+        .first(&mut conn)
         .await
 }
 
@@ -81,7 +82,7 @@ pub async fn update_dock(
 /// always locking in the same order so two bookings can never wait on each other. The
 /// exclusion constraints stay the guarantee; the locks make the 409 name the booking in
 /// the way and keep concurrent inserts from deadlocking inside the constraint check.
-pub async fn lock_slots(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<()> {
+pub async fn lock_slots(mut conn: &AsyncPgConnection, ids: &[Uuid]) -> QueryResult<()> {
     let mut keys: Vec<i64> = ids
         .iter()
         .map(|id| {
@@ -91,13 +92,16 @@ pub async fn lock_slots(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResu
         .collect();
     keys.sort_unstable();
     keys.dedup();
+    // One statement for all keys: PostgreSQL evaluates the select list left to right,
+    // so the locks are taken in key order. Callers lock one or two keys.
+    let calls: Vec<String> = (1..=keys.len())
+        .map(|n| format!("pg_advisory_xact_lock(${n})"))
+        .collect();
+    let mut query = diesel::sql_query(format!("SELECT {}", calls.join(", "))).into_boxed();
     for key in keys {
-        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
-            .bind::<diesel::sql_types::BigInt, _>(key)
-            .execute(conn)
-            .await?;
+        query = query.bind::<diesel::sql_types::BigInt, _>(key);
     }
-    Ok(())
+    Cached(query).execute(&mut conn).await.map(drop)
 }
 
 #[derive(QueryableByName)]
@@ -108,7 +112,7 @@ struct Found {
 
 /// The live booking of `column` = `key` overlapping `[starts, ends)`, other than `except`.
 async fn overlapping(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     column: &str,
     key: Uuid,
     starts: DateTime<Utc>,
@@ -120,20 +124,19 @@ async fn overlapping(
          AND tstzrange(starts_at, ends_at, '[)') && tstzrange($2, $3, '[)') \
          AND id IS DISTINCT FROM $4 ORDER BY starts_at LIMIT 1"
     );
-    let found: Option<Found> = diesel::sql_query(sql)
+    let query = diesel::sql_query(sql)
         .bind::<diesel::sql_types::Uuid, _>(key)
         .bind::<Timestamptz, _>(starts)
         .bind::<Timestamptz, _>(ends)
-        .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(except)
-        .get_result(conn)
-        .await
-        .optional()?;
+        .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(except);
+    // Two texts (dock, vessel), each prepared once per connection.
+    let found: Option<Found> = Cached(query).get_result(&mut conn).await.optional()?;
     Ok(found.map(|f| f.id))
 }
 
 /// A live booking of the dock overlapping the period.
 pub async fn dock_conflict(
-    conn: &mut AsyncPgConnection,
+    conn: &AsyncPgConnection,
     dock: Uuid,
     starts: DateTime<Utc>,
     ends: DateTime<Utc>,
@@ -144,7 +147,7 @@ pub async fn dock_conflict(
 
 /// A live booking of the vessel (in any dock) overlapping the period.
 pub async fn vessel_conflict(
-    conn: &mut AsyncPgConnection,
+    conn: &AsyncPgConnection,
     vessel: Uuid,
     starts: DateTime<Utc>,
     ends: DateTime<Utc>,
@@ -178,11 +181,13 @@ pub async fn insert_booking(
     conn: &mut AsyncPgConnection,
     row: NewBooking,
 ) -> QueryResult<DockBookingRow> {
-    diesel::insert_into(dock_bookings::table)
-        .values(row)
-        .returning(DockBookingRow::as_returning())
-        .get_result(conn)
-        .await
+    Cached(
+        diesel::insert_into(dock_bookings::table)
+            .values(row)
+            .returning(DockBookingRow::as_returning()),
+    )
+    .get_result(conn)
+    .await
 }
 
 /// A booking with its dock and vessel names, with `vessels` joined: the client scope

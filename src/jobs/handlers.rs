@@ -407,7 +407,7 @@ pub async fn list_events(
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut conn = db.get().await?;
-    queries::visible(&mut conn, *id, user.scope()).await?;
+    queries::visible(&conn, *id, user.scope()).await?;
     let rows = queries::events(&mut conn, *id, &page, user.role != Role::Client).await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(
         rows,
@@ -500,7 +500,7 @@ pub async fn list_additional_work(
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut conn = db.get().await?;
-    queries::visible(&mut conn, *id, user.scope()).await?;
+    queries::visible(&conn, *id, user.scope()).await?;
     let rows = queries::list_additional_work(&mut conn, *id, &page).await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(
         rows,

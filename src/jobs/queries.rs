@@ -145,7 +145,7 @@ pub async fn insert(conn: &mut AsyncPgConnection, row: NewJob) -> QueryResult<Jo
 }
 
 /// Locks a job in the caller's scope for the rest of the transaction.
-pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid, scope: Scope) -> QueryResult<Job> {
+pub async fn lock(mut conn: &AsyncPgConnection, id: Uuid, scope: Scope) -> QueryResult<Job> {
     if scope != Scope::Yard {
         // Boxed (scoped) queries cannot carry FOR UPDATE; a job's organisation never
         // changes, so checking the scope first and locking second is equivalent.
@@ -155,17 +155,20 @@ pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid, scope: Scope) -> Query
         .find(id)
         .select(Job::as_select())
         .for_update()
-        .first(conn)
+        .first(&mut conn)
         .await
 }
 
 /// Whether the caller can see the job.
-pub async fn visible(conn: &mut AsyncPgConnection, id: Uuid, scope: Scope) -> QueryResult<()> {
+pub async fn visible(mut conn: &AsyncPgConnection, id: Uuid, scope: Scope) -> QueryResult<()> {
     let query = jobs::table
         .filter(jobs::id.eq(id))
         .select(jobs::id)
         .into_boxed();
-    in_scope!(query, scope).first::<Uuid>(conn).await.map(drop)
+    in_scope!(query, scope)
+        .first::<Uuid>(&mut conn)
+        .await
+        .map(drop)
 }
 
 /// Records a timeline event.
@@ -178,15 +181,14 @@ pub async fn add_event(conn: &mut AsyncPgConnection, event: NewEvent) -> QueryRe
 }
 
 /// Marks a job changed: new version, new `updated_at`.
-pub async fn touch(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
-    diesel::update(jobs::table.find(id))
-        .set((
-            jobs::version.eq(jobs::version + 1),
-            jobs::updated_at.eq(Utc::now()),
-        ))
-        .execute(conn)
-        .await
-        .map(drop)
+pub async fn touch(mut conn: &AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    Cached(diesel::update(jobs::table.find(id)).set((
+        jobs::version.eq(jobs::version + 1),
+        jobs::updated_at.eq(Utc::now()),
+    )))
+    .execute(&mut conn)
+    .await
+    .map(drop)
 }
 
 /// Changes of title, description, priority and planned dates.

@@ -139,7 +139,7 @@ pub async fn list_tasks(
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut conn = db.get().await?;
-    jobs::visible(&mut conn, *id, user.scope()).await?;
+    jobs::visible(&conn, *id, user.scope()).await?;
     let rows = queries::list(&mut conn, *id, user.scope(), &page).await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(
         rows,

@@ -146,8 +146,8 @@ pub async fn get_vessel(
     db: web::Data<Db>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut conn = db.get().await?;
-    Ok(HttpResponse::Ok().json(queries::by_id(&mut conn, *id, user.scope()).await?))
+    let conn = db.get().await?;
+    Ok(HttpResponse::Ok().json(queries::by_id(&conn, *id, user.scope()).await?))
 }
 
 /// Change a vessel (manager only).

@@ -29,8 +29,11 @@ pub async fn insert(conn: &mut AsyncPgConnection, row: NewVessel) -> QueryResult
 }
 
 /// One vessel within the caller's scope.
-pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid, scope: Scope) -> QueryResult<Vessel> {
-    scoped(scope).filter(vessels::id.eq(id)).first(conn).await
+pub async fn by_id(mut conn: &AsyncPgConnection, id: Uuid, scope: Scope) -> QueryResult<Vessel> {
+    scoped(scope)
+        .filter(vessels::id.eq(id))
+        .first(&mut conn)
+        .await
 }
 
 /// A page of vessels in creation order within the caller's scope.

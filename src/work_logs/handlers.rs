@@ -146,7 +146,7 @@ pub async fn job_assignments(
     user.require_any(&[Role::Manager, Role::Technician])?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut conn = db.get().await?;
-    jobs::visible(&mut conn, *id, user.scope()).await?;
+    jobs::visible(&conn, *id, user.scope()).await?;
     let only = (user.role == Role::Technician).then_some(user.id);
     let rows = queries::job_assignments(&mut conn, *id, only, &page).await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(
@@ -240,8 +240,8 @@ pub async fn create_work_log(
     let b = body.into_inner();
     let assignment_id = id.into_inner();
     let mut conn = db.get().await?;
-    let (assignment, job_id, status) =
-        queries::my_assignment(&mut conn, assignment_id, user.id).await?;
+    let (assignment, job_id, status, task_title) =
+        queries::my_assignment(&conn, assignment_id, user.id).await?;
     let mut errors = Vec::new();
     if b.ended_at <= b.started_at {
         errors.push(FieldError::new("ended_at", "must be after started_at"));
@@ -278,17 +278,22 @@ pub async fn create_work_log(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let (row, title) = conn
+    let row = conn
         .transaction(async |conn| {
-            // The job's lock orders this log against status changes of the job.
-            let job = jobs::lock(conn, job_id, Scope::Yard).await?;
+            // The job's lock orders this log against status changes of the job, the
+            // technician's slot lock against their other logs: both sent together
+            // (pipelined), taken in this order.
+            let slot = [assignment.technician_id];
+            let (job, ()) = futures_util::try_join!(
+                jobs::lock(conn, job_id, Scope::Yard),
+                lock_slots(conn, &slot),
+            )?;
             if job.status != JobStatus::InProgress {
                 return Err(ApiError::conflict(
                     ConflictKind::JobNotActive,
                     format!("The job is {}.", job.status),
                 ));
             }
-            lock_slots(conn, &[assignment.technician_id]).await?;
             if let Some(other) =
                 queries::work_log_conflict(conn, assignment.technician_id, b.started_at, b.ended_at)
                     .await?
@@ -300,7 +305,8 @@ pub async fn create_work_log(
                     allowed_targets: None,
                 });
             }
-            let row = queries::insert_work_log(
+            // The writes go together (pipelined); the first failure rolls all back.
+            let insert = queries::insert_work_log(
                 conn,
                 NewWorkLog {
                     assignment_id,
@@ -312,17 +318,19 @@ pub async fn create_work_log(
                     description,
                     progress_percent: b.progress_percent,
                 },
-            )
-            .await?;
-            if let Some(progress) = b.progress_percent {
-                queries::report_progress(conn, assignment.task_id, progress).await?;
-            }
-            jobs::touch(conn, job_id).await?;
-            let (task, _) = tasks::lock_with_job(conn, assignment.task_id, Scope::Yard).await?;
-            Ok((row, task.title))
+            );
+            let progress = async {
+                match b.progress_percent {
+                    Some(p) => queries::report_progress(conn, assignment.task_id, p).await,
+                    None => Ok(()),
+                }
+            };
+            let (row, (), ()) =
+                futures_util::try_join!(insert, progress, jobs::touch(conn, job_id))?;
+            Ok::<_, ApiError>(row)
         })
         .await?;
-    Ok(created(&work_log_view(row, title, None, &yard, true)))
+    Ok(created(&work_log_view(row, task_title, None, &yard, true)))
 }
 
 fn work_log_view(
@@ -366,7 +374,7 @@ pub async fn job_work_logs(
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut conn = db.get().await?;
-    jobs::visible(&mut conn, *id, user.scope()).await?;
+    jobs::visible(&conn, *id, user.scope()).await?;
     let rows = queries::job_work_logs(&mut conn, *id, &page).await?;
     let for_staff = user.role != Role::Client;
     Ok(HttpResponse::Ok().json(Page::from_rows(

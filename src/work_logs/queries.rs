@@ -44,19 +44,17 @@ struct Found {
 }
 
 async fn first_overlap(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     sql: &'static str,
     technician: Uuid,
     starts: DateTime<Utc>,
     ends: DateTime<Utc>,
 ) -> QueryResult<Option<Uuid>> {
-    let found: Option<Found> = diesel::sql_query(sql)
+    let query = diesel::sql_query(sql)
         .bind::<diesel::sql_types::Uuid, _>(technician)
         .bind::<Timestamptz, _>(starts)
-        .bind::<Timestamptz, _>(ends)
-        .get_result(conn)
-        .await
-        .optional()?;
+        .bind::<Timestamptz, _>(ends);
+    let found: Option<Found> = Cached(query).get_result(&mut conn).await.optional()?;
     Ok(found.map(|f| f.id))
 }
 
@@ -229,18 +227,23 @@ pub async fn remove_assignment(conn: &mut AsyncPgConnection, id: Uuid) -> QueryR
 
 /// A live assignment of the technician (by user id) with its task's job id and status.
 pub async fn my_assignment(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     id: Uuid,
     user: Uuid,
-) -> QueryResult<(AssignmentRow, Uuid, JobStatus)> {
+) -> QueryResult<(AssignmentRow, Uuid, JobStatus, String)> {
     assignments::table
         .inner_join(technicians::table)
         .inner_join(tasks::table.inner_join(jobs::table))
         .filter(assignments::id.eq(id))
         .filter(assignments::removed_at.is_null())
         .filter(technicians::user_id.eq(user))
-        .select((AssignmentRow::as_select(), jobs::id, jobs::status))
-        .first(conn)
+        .select((
+            AssignmentRow::as_select(),
+            jobs::id,
+            jobs::status,
+            tasks::title,
+        ))
+        .first(&mut conn)
         .await
 }
 
@@ -287,19 +290,21 @@ pub struct NewWorkLog {
 
 /// Inserts a work log; an overlap fails on `work_logs_no_overlap`.
 pub async fn insert_work_log(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     row: NewWorkLog,
 ) -> QueryResult<WorkLogRow> {
-    diesel::insert_into(work_logs::table)
-        .values(row)
-        .returning(WorkLogRow::as_returning())
-        .get_result(conn)
-        .await
+    Cached(
+        diesel::insert_into(work_logs::table)
+            .values(row)
+            .returning(WorkLogRow::as_returning()),
+    )
+    .get_result(&mut conn)
+    .await
 }
 
 /// Sets a task's progress as reported; an open task is now in progress (100 % is done).
 pub async fn report_progress(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     task_id: Uuid,
     progress: i32,
 ) -> QueryResult<()> {
@@ -308,15 +313,14 @@ pub async fn report_progress(
     } else {
         TaskStatus::InProgress
     };
-    diesel::update(tasks::table.find(task_id))
-        .set((
-            tasks::progress_percent.eq(progress),
-            tasks::status.eq(status),
-            tasks::updated_at.eq(Utc::now()),
-        ))
-        .execute(conn)
-        .await
-        .map(drop)
+    Cached(diesel::update(tasks::table.find(task_id)).set((
+        tasks::progress_percent.eq(progress),
+        tasks::status.eq(status),
+        tasks::updated_at.eq(Utc::now()),
+    )))
+    .execute(&mut conn)
+    .await
+    .map(drop)
 }
 
 /// A work log with its task title and technician name.
