@@ -53,7 +53,8 @@ pub struct Config {
     pub workers: usize,
 
     /// Password hashes computed at once (each takes 19 MiB and a core for tens of ms);
-    /// 0 means one per CPU core.
+    /// 0 means half the CPU cores (at least one), so logins never take every core from
+    /// the rest of the API.
     #[arg(long, env = "SLIPWAY_HASH_CONCURRENCY", default_value_t = 0)]
     pub hash_concurrency: usize,
 }
