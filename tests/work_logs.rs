@@ -19,6 +19,31 @@ struct Floor {
     assignment: Uuid,
 }
 
+impl Floor {
+    /// The yard manager's 200 reply to `GET path`.
+    async fn manager_reads(&self, path: &str) -> common::Reply {
+        self.app.get(path, &self.manager.token).await.expect(200)
+    }
+
+    /// The floor's technician logs `[started, ended)` on their assignment.
+    async fn log_between(
+        &self,
+        started: DateTime<Utc>,
+        ended: DateTime<Utc>,
+        progress: Option<i32>,
+    ) -> common::Reply {
+        self.app
+            .log_work(
+                &self.tech,
+                self.assignment,
+                &iso(started),
+                &iso(ended),
+                progress,
+            )
+            .await
+    }
+}
+
 fn iso(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
@@ -511,4 +536,64 @@ async fn the_daily_report_adds_up_the_day_in_the_yards_time_zone() {
         )
         .await
         .expect(200);
+}
+
+#[tokio::test]
+async fn overlapping_logs_sent_at_once_record_one_and_name_it() {
+    let f = floor().await;
+    let job_before = f.manager_reads(&format!("/api/v1/jobs/{}", f.job)).await;
+    let now = Utc::now();
+    // Ten shifts of one technician, each overlapping all the others, sent together.
+    let calls = (0..10).map(|i| {
+        let started = iso(now - Duration::hours(6) + Duration::minutes(i));
+        let ended = iso(now - Duration::hours(4) + Duration::minutes(i));
+        let (app, tech, assignment) = (&f.app, &f.tech, f.assignment);
+        async move {
+            app.log_work(tech, assignment, &started, &ended, Some(30))
+                .await
+        }
+    });
+    let replies = futures_util::future::join_all(calls).await;
+    let created: Vec<_> = replies.iter().filter(|r| r.status == 201).collect();
+    assert_eq!(
+        created.len(),
+        1,
+        "exactly one of the overlapping logs is recorded"
+    );
+    for reply in replies.iter().filter(|r| r.status != 201) {
+        assert_eq!(reply.status, 409);
+        assert_eq!(reply.body["type"], "/problems/work-log-overlap");
+        assert_eq!(reply.body["conflicting_id"], created[0].body["id"]);
+    }
+    let logs = f
+        .manager_reads(&format!("/api/v1/jobs/{}/work-logs", f.job))
+        .await;
+    assert_eq!(logs.body["items"].as_array().unwrap().len(), 1);
+    // The one log moved the task's progress and the job's version once.
+    let job_after = f.manager_reads(&format!("/api/v1/jobs/{}", f.job)).await;
+    assert_eq!(job_after.body["progress_percent"], 30.0);
+    assert_eq!(
+        job_after.body["version"].as_i64().unwrap(),
+        job_before.body["version"].as_i64().unwrap() + 1
+    );
+}
+
+#[tokio::test]
+async fn reporting_full_progress_marks_the_task_done() {
+    let f = floor().await;
+    let now = Utc::now();
+    f.log_between(
+        now - Duration::hours(3),
+        now - Duration::hours(1),
+        Some(100),
+    )
+    .await
+    .expect(201);
+    let tasks = f
+        .manager_reads(&format!("/api/v1/jobs/{}/tasks", f.job))
+        .await;
+    assert_eq!(tasks.body["items"][0]["id"], json!(f.task));
+    assert_eq!(tasks.body["items"][0]["status"], "done");
+    let job = f.manager_reads(&format!("/api/v1/jobs/{}", f.job)).await;
+    assert_eq!(job.body["progress_percent"], 100.0);
 }

@@ -78,18 +78,18 @@ pub async fn update_dock(
         .await
 }
 
+/// The advisory-lock key of a dock, vessel or technician: the first 8 bytes of its id.
+pub fn slot_key(id: &Uuid) -> i64 {
+    let b = id.as_bytes();
+    i64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+}
+
 /// Serialises booking changes per dock and per vessel for the rest of the transaction,
 /// always locking in the same order so two bookings can never wait on each other. The
 /// exclusion constraints stay the guarantee; the locks make the 409 name the booking in
 /// the way and keep concurrent inserts from deadlocking inside the constraint check.
 pub async fn lock_slots(mut conn: &AsyncPgConnection, ids: &[Uuid]) -> QueryResult<()> {
-    let mut keys: Vec<i64> = ids
-        .iter()
-        .map(|id| {
-            let b = id.as_bytes();
-            i64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
-        })
-        .collect();
+    let mut keys: Vec<i64> = ids.iter().map(slot_key).collect();
     keys.sort_unstable();
     keys.dedup();
     // One statement for all keys: PostgreSQL evaluates the select list left to right,

@@ -278,58 +278,48 @@ pub async fn create_work_log(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let row = conn
-        .transaction(async |conn| {
-            // The job's lock orders this log against status changes of the job, the
-            // technician's slot lock against their other logs: both sent together
-            // (pipelined), taken in this order.
-            let slot = [assignment.technician_id];
-            let (job, ()) = futures_util::try_join!(
-                jobs::lock(conn, job_id, Scope::Yard),
-                lock_slots(conn, &slot),
-            )?;
-            if job.status != JobStatus::InProgress {
-                return Err(ApiError::conflict(
-                    ConflictKind::JobNotActive,
-                    format!("The job is {}.", job.status),
-                ));
-            }
-            if let Some(other) =
-                queries::work_log_conflict(conn, assignment.technician_id, b.started_at, b.ended_at)
-                    .await?
-            {
-                return Err(ApiError::Conflict {
-                    kind: ConflictKind::WorkLogOverlap,
-                    detail: "You already logged work overlapping this time.".to_owned(),
-                    conflicting_id: Some(other),
-                    allowed_targets: None,
-                });
-            }
-            // The writes go together (pipelined); the first failure rolls all back.
-            let insert = queries::insert_work_log(
-                conn,
-                NewWorkLog {
-                    assignment_id,
-                    technician_id: assignment.technician_id,
-                    task_id: assignment.task_id,
-                    job_id,
-                    started_at: b.started_at,
-                    ended_at: b.ended_at,
-                    description,
-                    progress_percent: b.progress_percent,
-                },
-            );
-            let progress = async {
-                match b.progress_percent {
-                    Some(p) => queries::report_progress(conn, assignment.task_id, p).await,
-                    None => Ok(()),
-                }
-            };
-            let (row, (), ()) =
-                futures_util::try_join!(insert, progress, jobs::touch(conn, job_id))?;
-            Ok::<_, ApiError>(row)
-        })
-        .await?;
+    let logged = queries::log_work(
+        &mut conn,
+        NewWorkLog {
+            assignment_id,
+            technician_id: assignment.technician_id,
+            task_id: assignment.task_id,
+            job_id,
+            started_at: b.started_at,
+            ended_at: b.ended_at,
+            description,
+            progress_percent: b.progress_percent,
+        },
+    )
+    .await;
+    let row = match logged {
+        Ok(Some(row)) => row,
+        Ok(None) => {
+            return Err(ApiError::conflict(
+                ConflictKind::JobNotActive,
+                "The job is no longer in progress; work is logged while it is in progress.",
+            ));
+        }
+        Err(diesel::result::Error::DatabaseError(_, info))
+            if info.constraint_name() == Some("work_logs_no_overlap") =>
+        {
+            // The log in the way is committed (the slot lock waited for it): name it.
+            let other = queries::work_log_conflict(
+                &conn,
+                assignment.technician_id,
+                b.started_at,
+                b.ended_at,
+            )
+            .await?;
+            return Err(ApiError::Conflict {
+                kind: ConflictKind::WorkLogOverlap,
+                detail: "You already logged work overlapping this time.".to_owned(),
+                conflicting_id: other,
+                allowed_targets: None,
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
     Ok(created(&work_log_view(row, task_title, None, &yard, true)))
 }
 

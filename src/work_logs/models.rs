@@ -120,7 +120,7 @@ pub struct MyAssignment {
 }
 
 /// A row of `work_logs`.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = work_logs, check_for_backend(diesel::pg::Pg))]
 pub struct WorkLogRow {
     /// Id.

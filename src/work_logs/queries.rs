@@ -250,7 +250,7 @@ pub async fn my_assignment(
 /// A work log of the technician overlapping `[started, ended)`, through the exclusion
 /// constraint's GiST index.
 pub async fn work_log_conflict(
-    conn: &mut AsyncPgConnection,
+    conn: &AsyncPgConnection,
     technician: Uuid,
     started: DateTime<Utc>,
     ended: DateTime<Utc>,
@@ -267,8 +267,7 @@ pub async fn work_log_conflict(
 }
 
 /// A new row of `work_logs`.
-#[derive(Debug, Insertable)]
-#[diesel(table_name = work_logs)]
+#[derive(Debug)]
 pub struct NewWorkLog {
     /// Assignment.
     pub assignment_id: Uuid,
@@ -288,39 +287,51 @@ pub struct NewWorkLog {
     pub progress_percent: Option<i32>,
 }
 
-/// Inserts a work log; an overlap fails on `work_logs_no_overlap`.
-pub async fn insert_work_log(
-    mut conn: &AsyncPgConnection,
+/// Records a work log in one statement (one round trip, its own transaction): locks the
+/// job's row (ordering the log against status changes) and then the technician's slot
+/// (ordering it against their other logs, so two overlapping logs cannot deadlock inside
+/// the exclusion check), inserts the log only while the job is in progress, sets the
+/// task's reported progress (an open task is now in progress, 100 % is done) and bumps
+/// the job's version. `None` when the job is not in progress; an overlap fails on
+/// `work_logs_no_overlap`.
+pub async fn log_work(
+    conn: &mut AsyncPgConnection,
     row: NewWorkLog,
-) -> QueryResult<WorkLogRow> {
-    Cached(
-        diesel::insert_into(work_logs::table)
-            .values(row)
-            .returning(WorkLogRow::as_returning()),
-    )
-    .get_result(&mut conn)
-    .await
-}
-
-/// Sets a task's progress as reported; an open task is now in progress (100 % is done).
-pub async fn report_progress(
-    mut conn: &AsyncPgConnection,
-    task_id: Uuid,
-    progress: i32,
-) -> QueryResult<()> {
-    let status = if progress >= 100 {
-        TaskStatus::Done
-    } else {
-        TaskStatus::InProgress
+) -> QueryResult<Option<WorkLogRow>> {
+    use diesel::sql_types::{Integer, Text, Uuid as SqlUuid};
+    let task_status = match row.progress_percent {
+        Some(p) if p >= 100 => TaskStatus::Done,
+        _ => TaskStatus::InProgress,
     };
-    Cached(diesel::update(tasks::table.find(task_id)).set((
-        tasks::progress_percent.eq(progress),
-        tasks::status.eq(status),
-        tasks::updated_at.eq(Utc::now()),
-    )))
-    .execute(&mut conn)
-    .await
-    .map(drop)
+    let query = diesel::sql_query(
+        "WITH job AS (SELECT status FROM jobs WHERE id = $4 FOR NO KEY UPDATE), \
+              slot AS (SELECT pg_advisory_xact_lock($9) FROM job), \
+              ins AS ( \
+                INSERT INTO work_logs (assignment_id, technician_id, task_id, job_id, \
+                                       started_at, ended_at, description, progress_percent) \
+                SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM job, slot \
+                WHERE job.status = 'in_progress' \
+                RETURNING id, assignment_id, technician_id, task_id, job_id, started_at, \
+                          ended_at, description, progress_percent, created_at), \
+              progress AS ( \
+                UPDATE tasks SET progress_percent = $8, status = $10, updated_at = now() \
+                WHERE id = $3 AND $8 IS NOT NULL AND EXISTS (SELECT 1 FROM ins)), \
+              touched AS ( \
+                UPDATE jobs SET version = version + 1, updated_at = now() \
+                WHERE id = $4 AND EXISTS (SELECT 1 FROM ins)) \
+         SELECT * FROM ins",
+    )
+    .bind::<SqlUuid, _>(row.assignment_id)
+    .bind::<SqlUuid, _>(row.technician_id)
+    .bind::<SqlUuid, _>(row.task_id)
+    .bind::<SqlUuid, _>(row.job_id)
+    .bind::<Timestamptz, _>(row.started_at)
+    .bind::<Timestamptz, _>(row.ended_at)
+    .bind::<Text, _>(row.description)
+    .bind::<Nullable<Integer>, _>(row.progress_percent)
+    .bind::<diesel::sql_types::BigInt, _>(crate::docks::queries::slot_key(&row.technician_id))
+    .bind::<Text, _>(task_status);
+    Cached(query).get_result(conn).await.optional()
 }
 
 /// A work log with its task title and technician name.
