@@ -378,19 +378,35 @@ async fn moving_a_booking_is_checked_again() {
         .expect_problem(422, "validation-failed");
 }
 
-async fn race(app: &TestApp, manager: &Session, requests: Vec<(Uuid, Uuid)>) -> Vec<u16> {
+async fn race(app: &TestApp, manager: &Session, requests: Vec<(Uuid, Uuid)>) -> Vec<common::Reply> {
     let calls = requests.into_iter().enumerate().map(|(i, (dock, vessel))| {
         let token = manager.token.clone();
         async move {
             // Each request overlaps every other one by at least a day.
             let start = format!("2026-09-{:02}T00:00:00Z", 1 + (i % 5));
-            let reply = app
+            app
                 .post("/api/v1/dock-bookings", &token, json!({"dock_id": dock, "vessel_id": vessel, "starts_at": start, "ends_at": "2026-09-10T00:00:00Z"}))
-                .await;
-            reply.status.as_u16()
+                .await
         }
     });
     futures_util::future::join_all(calls).await
+}
+
+/// One of the raced requests booked; every other one is a 409 of one of `codes` naming
+/// that booking.
+fn assert_one_booked(replies: &[common::Reply], codes: &[&str]) {
+    let statuses: Vec<u16> = replies.iter().map(|r| r.status.as_u16()).collect();
+    let booked: Vec<_> = replies.iter().filter(|r| r.status == 201).collect();
+    assert_eq!(booked.len(), 1, "{statuses:?}");
+    for reply in replies.iter().filter(|r| r.status != 201) {
+        assert_eq!(reply.status, 409, "{statuses:?}");
+        let code = reply
+            .problem_type()
+            .trim_start_matches("/problems/")
+            .to_owned();
+        assert!(codes.contains(&code.as_str()), "{code}");
+        assert_eq!(reply.body["conflicting_id"], booked[0].body["id"]);
+    }
 }
 
 #[tokio::test]
@@ -401,22 +417,13 @@ async fn fifty_concurrent_overlapping_bookings_of_one_dock_give_one_201() {
     for _ in 0..50 {
         vessels.push(y.app.vessel(&y.manager, org).await);
     }
-    let statuses = race(
+    let replies = race(
         &y.app,
         &y.manager,
         vessels.into_iter().map(|v| (y.dock, v)).collect(),
     )
     .await;
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 201).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 409).count(),
-        49,
-        "{statuses:?}"
-    );
+    assert_one_booked(&replies, &["dock-conflict"]);
     let live = y
         .app
         .get(
@@ -438,17 +445,8 @@ async fn fifty_concurrent_bookings_of_one_vessel_across_two_docks_give_one_201()
     let requests = (0..50)
         .map(|i| (if i % 2 == 0 { y.dock } else { second }, y.vessel_a))
         .collect();
-    let statuses = race(&y.app, &y.manager, requests).await;
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 201).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 409).count(),
-        49,
-        "{statuses:?}"
-    );
+    let replies = race(&y.app, &y.manager, requests).await;
+    assert_one_booked(&replies, &["dock-conflict", "vessel-double-booked"]);
 }
 
 fn windows(reply: &common::Reply, dock: Uuid) -> Vec<(String, String)> {

@@ -310,23 +310,38 @@ pub async fn create_booking(
             return Err(ApiError::invalid("job_id", "is a job of another vessel"));
         }
     }
+    let new = NewBooking {
+        dock_id: dock.id,
+        vessel_id: vessel.id,
+        job_id: b.job_id,
+        starts_at: b.starts_at,
+        ends_at: b.ends_at,
+        notes: b.notes,
+        created_by: user.id,
+    };
+    if b.job_id.is_none() {
+        // Nothing else to change: one statement, whose exclusion constraints decide.
+        return match queries::book(&mut conn, new).await {
+            Ok(row) => Ok(created(&DockBooking::new(row, dock.name, vessel.name))),
+            Err(
+                e @ diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::ExclusionViolation,
+                    _,
+                ),
+            ) => {
+                // Name the booking in the way (the dock's first, as below); should it
+                // have been cancelled meanwhile, the constraint's own 409 stands.
+                check_free(&conn, dock.id, vessel.id, b.starts_at, b.ends_at, None).await?;
+                Err(e.into())
+            }
+            Err(e) => Err(e.into()),
+        };
+    }
     let row = conn
         .transaction(async |conn| {
             queries::lock_slots(conn, &[dock.id, vessel.id]).await?;
             check_free(conn, dock.id, vessel.id, b.starts_at, b.ends_at, None).await?;
-            let row = queries::insert_booking(
-                conn,
-                NewBooking {
-                    dock_id: dock.id,
-                    vessel_id: vessel.id,
-                    job_id: b.job_id,
-                    starts_at: b.starts_at,
-                    ends_at: b.ends_at,
-                    notes: b.notes,
-                    created_by: user.id,
-                },
-            )
-            .await?;
+            let row = queries::insert_booking(conn, new).await?;
             if let Some(job_id) = row.job_id {
                 follow_bookings(conn, job_id, &user).await?;
             }

@@ -120,7 +120,7 @@ pub struct UpdateDock {
 }
 
 /// A row of `dock_bookings`.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = dock_bookings, check_for_backend(diesel::pg::Pg))]
 pub struct DockBookingRow {
     /// Id.

@@ -190,6 +190,33 @@ pub async fn insert_booking(
     .await
 }
 
+/// Books in one statement (one round trip, its own transaction): takes the dock's and
+/// the vessel's slot locks in key order, as [`lock_slots`] does, then inserts. An overlap
+/// fails on `dock_bookings_no_dock_overlap` or `dock_bookings_no_vessel_overlap`; by then
+/// the booking in the way has committed (the locks waited for it), so a lookup finds it.
+pub async fn book(conn: &mut AsyncPgConnection, row: NewBooking) -> QueryResult<DockBookingRow> {
+    use diesel::sql_types::{BigInt, Nullable, Text, Uuid as SqlUuid};
+    let mut keys = [slot_key(&row.dock_id), slot_key(&row.vessel_id)];
+    keys.sort_unstable();
+    let query = diesel::sql_query(
+        "WITH slot AS (SELECT pg_advisory_xact_lock($8), pg_advisory_xact_lock($9)) \
+         INSERT INTO dock_bookings (dock_id, vessel_id, job_id, starts_at, ends_at, notes, created_by) \
+         SELECT $1, $2, $3, $4, $5, $6, $7 FROM slot \
+         RETURNING id, dock_id, vessel_id, job_id, starts_at, ends_at, notes, status, \
+                   cancelled_at, created_by, created_at, updated_at",
+    )
+    .bind::<SqlUuid, _>(row.dock_id)
+    .bind::<SqlUuid, _>(row.vessel_id)
+    .bind::<Nullable<SqlUuid>, _>(row.job_id)
+    .bind::<Timestamptz, _>(row.starts_at)
+    .bind::<Timestamptz, _>(row.ends_at)
+    .bind::<Nullable<Text>, _>(row.notes)
+    .bind::<SqlUuid, _>(row.created_by)
+    .bind::<BigInt, _>(keys[0])
+    .bind::<BigInt, _>(keys[1]);
+    Cached(query).get_result(conn).await
+}
+
 /// A booking with its dock and vessel names, with `vessels` joined: the client scope
 /// is the vessel's owner.
 type BookingWithNames = (DockBookingRow, String, String);
