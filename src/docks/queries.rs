@@ -119,10 +119,16 @@ async fn overlapping(
     ends: DateTime<Utc>,
     except: Option<Uuid>,
 ) -> QueryResult<Option<Uuid>> {
+    // A dock's (or vessel's) live bookings never overlap each other (the exclusion
+    // constraints), so sorted by start they are sorted by end too: the last one starting
+    // before `ends` is the only candidate, found by walking the btree on (column,
+    // starts_at) backwards one step, however long the history.
     let sql = format!(
-        "SELECT id FROM dock_bookings WHERE {column} = $1 AND status <> 'cancelled' \
-         AND tstzrange(starts_at, ends_at, '[)') && tstzrange($2, $3, '[)') \
-         AND id IS DISTINCT FROM $4 ORDER BY starts_at LIMIT 1"
+        "SELECT id FROM ( \
+           SELECT id, ends_at FROM dock_bookings WHERE {column} = $1 AND status <> 'cancelled' \
+           AND starts_at < $3 AND id IS DISTINCT FROM $4 \
+           ORDER BY starts_at DESC LIMIT 1) last \
+         WHERE ends_at > $2"
     );
     let query = diesel::sql_query(sql)
         .bind::<diesel::sql_types::Uuid, _>(key)
