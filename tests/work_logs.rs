@@ -597,3 +597,33 @@ async fn reporting_full_progress_marks_the_task_done() {
     let job = f.manager_reads(&format!("/api/v1/jobs/{}", f.job)).await;
     assert_eq!(job.body["progress_percent"], 100.0);
 }
+
+#[tokio::test]
+async fn the_work_log_statement_locks_the_same_slot_as_the_rest_of_the_api() {
+    use diesel::sql_types::{BigInt, Uuid as SqlUuid};
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+
+    #[derive(diesel::QueryableByName)]
+    struct Key {
+        #[diesel(sql_type = BigInt)]
+        key: i64,
+    }
+
+    let app = TestApp::spawn().await;
+    let mut conn = AsyncPgConnection::establish(&app.database_url())
+        .await
+        .unwrap();
+    for _ in 0..20 {
+        let id = Uuid::new_v4();
+        // The key `log_work` computes in SQL, against `lock_slots`' key in Rust.
+        let found: Key = diesel::sql_query(format!(
+            "SELECT {} AS key",
+            slipway::docks::queries::slot_key_sql("$1")
+        ))
+        .bind::<SqlUuid, _>(id)
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!(found.key, slipway::docks::queries::slot_key(&id), "{id}");
+    }
+}

@@ -84,6 +84,12 @@ pub fn slot_key(id: &Uuid) -> i64 {
     i64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
 }
 
+/// [`slot_key`] in SQL, of the uuid expression `column`, for statements that learn the
+/// id only inside PostgreSQL.
+pub fn slot_key_sql(column: &str) -> String {
+    format!("('x' || translate(left(({column})::text, 18), '-', ''))::bit(64)::bigint")
+}
+
 /// Serialises booking changes per dock and per vessel for the rest of the transaction,
 /// always locking in the same order so two bookings can never wait on each other. The
 /// exclusion constraints stay the guarantee; the locks make the 409 name the booking in

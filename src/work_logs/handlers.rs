@@ -239,9 +239,6 @@ pub async fn create_work_log(
     user.require(Role::Technician)?;
     let b = body.into_inner();
     let assignment_id = id.into_inner();
-    let mut conn = db.get().await?;
-    let (assignment, job_id, status, task_title) =
-        queries::my_assignment(&conn, assignment_id, user.id).await?;
     let mut errors = Vec::new();
     if b.ended_at <= b.started_at {
         errors.push(FieldError::new("ended_at", "must be after started_at"));
@@ -269,6 +266,57 @@ pub async fn create_work_log(
             "must be between 0 and 100",
         ));
     }
+    let mut conn = db.get().await?;
+    if errors.is_empty() {
+        // The usual case, in one round trip; anything else is explained below.
+        let logged = queries::log_work(
+            &mut conn,
+            NewWorkLog {
+                assignment_id,
+                user_id: user.id,
+                started_at: b.started_at,
+                ended_at: b.ended_at,
+                description,
+                progress_percent: b.progress_percent,
+            },
+        )
+        .await;
+        match logged {
+            Ok(Some(work)) => {
+                return Ok(created(&work_log_view(
+                    work.log,
+                    work.task_title,
+                    None,
+                    &yard,
+                    true,
+                )));
+            }
+            Ok(None) => {}
+            Err(diesel::result::Error::DatabaseError(_, info))
+                if info.constraint_name() == Some("work_logs_no_overlap") =>
+            {
+                // The log in the way is committed (the slot lock waited for it): name it.
+                let (assignment, ..) =
+                    queries::my_assignment(&conn, assignment_id, user.id).await?;
+                let other = queries::work_log_conflict(
+                    &conn,
+                    assignment.technician_id,
+                    b.started_at,
+                    b.ended_at,
+                )
+                .await?;
+                return Err(ApiError::Conflict {
+                    kind: ConflictKind::WorkLogOverlap,
+                    detail: "You already logged work overlapping this time.".to_owned(),
+                    conflicting_id: other,
+                    allowed_targets: None,
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    // Nothing was logged: the reason, in the order of the rules.
+    let (_, _, status, _) = queries::my_assignment(&conn, assignment_id, user.id).await?;
     if status != JobStatus::InProgress {
         return Err(ApiError::conflict(
             ConflictKind::JobNotActive,
@@ -278,49 +326,11 @@ pub async fn create_work_log(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let logged = queries::log_work(
-        &mut conn,
-        NewWorkLog {
-            assignment_id,
-            technician_id: assignment.technician_id,
-            task_id: assignment.task_id,
-            job_id,
-            started_at: b.started_at,
-            ended_at: b.ended_at,
-            description,
-            progress_percent: b.progress_percent,
-        },
-    )
-    .await;
-    let row = match logged {
-        Ok(Some(row)) => row,
-        Ok(None) => {
-            return Err(ApiError::conflict(
-                ConflictKind::JobNotActive,
-                "The job is no longer in progress; work is logged while it is in progress.",
-            ));
-        }
-        Err(diesel::result::Error::DatabaseError(_, info))
-            if info.constraint_name() == Some("work_logs_no_overlap") =>
-        {
-            // The log in the way is committed (the slot lock waited for it): name it.
-            let other = queries::work_log_conflict(
-                &conn,
-                assignment.technician_id,
-                b.started_at,
-                b.ended_at,
-            )
-            .await?;
-            return Err(ApiError::Conflict {
-                kind: ConflictKind::WorkLogOverlap,
-                detail: "You already logged work overlapping this time.".to_owned(),
-                conflicting_id: other,
-                allowed_targets: None,
-            });
-        }
-        Err(e) => return Err(e.into()),
-    };
-    Ok(created(&work_log_view(row, task_title, None, &yard, true)))
+    // In progress again by now: the job's status changed while the log was being written.
+    Err(ApiError::conflict(
+        ConflictKind::JobNotActive,
+        "The job's status changed while the work was being logged; send it again.",
+    ))
 }
 
 fn work_log_view(

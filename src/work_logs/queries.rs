@@ -266,17 +266,44 @@ pub async fn work_log_conflict(
     .await
 }
 
-/// A new row of `work_logs`.
+/// The statement of [`log_work`].
+static LOG_WORK_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "WITH asg AS ( \
+                SELECT a.id, a.technician_id, a.task_id, t.job_id, t.title \
+                FROM assignments a JOIN technicians tc ON tc.id = a.technician_id \
+                     JOIN tasks t ON t.id = a.task_id \
+                WHERE a.id = $1 AND a.removed_at IS NULL AND tc.user_id = $2), \
+              job AS ( \
+                SELECT j.status FROM jobs j JOIN asg ON j.id = asg.job_id FOR NO KEY UPDATE OF j), \
+              slot AS ( \
+                SELECT pg_advisory_xact_lock({slot}) \
+                FROM asg, job), \
+              ins AS ( \
+                INSERT INTO work_logs (assignment_id, technician_id, task_id, job_id, \
+                                       started_at, ended_at, description, progress_percent) \
+                SELECT asg.id, asg.technician_id, asg.task_id, asg.job_id, $3, $4, $5, $6 \
+                FROM asg, job, slot WHERE job.status = 'in_progress' \
+                RETURNING id, assignment_id, technician_id, task_id, job_id, started_at, \
+                          ended_at, description, progress_percent, created_at), \
+              progress AS ( \
+                UPDATE tasks SET progress_percent = $6, status = $7, updated_at = now() \
+                WHERE id = (SELECT task_id FROM ins) AND $6 IS NOT NULL), \
+              touched AS ( \
+                UPDATE jobs SET version = version + 1, updated_at = now() \
+                WHERE id = (SELECT job_id FROM ins)) \
+         SELECT ins.*, asg.title AS task_title FROM ins, asg",
+        slot = crate::docks::queries::slot_key_sql("asg.technician_id")
+    )
+});
+
+/// A work log as a technician sends it.
 #[derive(Debug)]
 pub struct NewWorkLog {
-    /// Assignment.
+    /// The assignment it is logged on.
     pub assignment_id: Uuid,
-    /// Technician.
-    pub technician_id: Uuid,
-    /// Task.
-    pub task_id: Uuid,
-    /// Job.
-    pub job_id: Uuid,
+    /// The technician's user id: the assignment must be theirs.
+    pub user_id: Uuid,
     /// Start.
     pub started_at: DateTime<Utc>,
     /// End.
@@ -287,50 +314,42 @@ pub struct NewWorkLog {
     pub progress_percent: Option<i32>,
 }
 
-/// Records a work log in one statement (one round trip, its own transaction): locks the
-/// job's row (ordering the log against status changes) and then the technician's slot
-/// (ordering it against their other logs, so two overlapping logs cannot deadlock inside
-/// the exclusion check), inserts the log only while the job is in progress, sets the
-/// task's reported progress (an open task is now in progress, 100 % is done) and bumps
-/// the job's version. `None` when the job is not in progress; an overlap fails on
-/// `work_logs_no_overlap`.
+/// A recorded work log with its task's title.
+#[derive(QueryableByName)]
+pub struct LoggedWork {
+    /// The row.
+    #[diesel(embed)]
+    pub log: WorkLogRow,
+    /// The task's title.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub task_title: String,
+}
+
+/// Records a work log in one statement (one round trip, its own transaction): finds the
+/// caller's live assignment, locks the job's row (ordering the log against status
+/// changes of the job) and then the technician's slot (the key of `lock_slots`, the
+/// first 8 bytes of the id, so two overlapping logs cannot deadlock inside the exclusion
+/// check), inserts the log only while the job is in progress, sets the task's reported
+/// progress (an open task is now in progress, 100 % is done) and bumps the job's version.
+/// `None` when nothing was logged: the assignment is not the caller's, or the job is not
+/// in progress. An overlap fails on `work_logs_no_overlap`.
 pub async fn log_work(
     conn: &mut AsyncPgConnection,
-    row: NewWorkLog,
-) -> QueryResult<Option<WorkLogRow>> {
+    log: NewWorkLog,
+) -> QueryResult<Option<LoggedWork>> {
     use diesel::sql_types::{Integer, Text, Uuid as SqlUuid};
-    let task_status = match row.progress_percent {
+    let task_status = match log.progress_percent {
         Some(p) if p >= 100 => TaskStatus::Done,
         _ => TaskStatus::InProgress,
     };
-    let query = diesel::sql_query(
-        "WITH job AS (SELECT status FROM jobs WHERE id = $4 FOR NO KEY UPDATE), \
-              slot AS (SELECT pg_advisory_xact_lock($9) FROM job), \
-              ins AS ( \
-                INSERT INTO work_logs (assignment_id, technician_id, task_id, job_id, \
-                                       started_at, ended_at, description, progress_percent) \
-                SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM job, slot \
-                WHERE job.status = 'in_progress' \
-                RETURNING id, assignment_id, technician_id, task_id, job_id, started_at, \
-                          ended_at, description, progress_percent, created_at), \
-              progress AS ( \
-                UPDATE tasks SET progress_percent = $8, status = $10, updated_at = now() \
-                WHERE id = $3 AND $8 IS NOT NULL AND EXISTS (SELECT 1 FROM ins)), \
-              touched AS ( \
-                UPDATE jobs SET version = version + 1, updated_at = now() \
-                WHERE id = $4 AND EXISTS (SELECT 1 FROM ins)) \
-         SELECT * FROM ins",
-    )
-    .bind::<SqlUuid, _>(row.assignment_id)
-    .bind::<SqlUuid, _>(row.technician_id)
-    .bind::<SqlUuid, _>(row.task_id)
-    .bind::<SqlUuid, _>(row.job_id)
-    .bind::<Timestamptz, _>(row.started_at)
-    .bind::<Timestamptz, _>(row.ended_at)
-    .bind::<Text, _>(row.description)
-    .bind::<Nullable<Integer>, _>(row.progress_percent)
-    .bind::<diesel::sql_types::BigInt, _>(crate::docks::queries::slot_key(&row.technician_id))
-    .bind::<Text, _>(task_status);
+    let query = diesel::sql_query(LOG_WORK_SQL.as_str())
+        .bind::<SqlUuid, _>(log.assignment_id)
+        .bind::<SqlUuid, _>(log.user_id)
+        .bind::<Timestamptz, _>(log.started_at)
+        .bind::<Timestamptz, _>(log.ended_at)
+        .bind::<Text, _>(log.description)
+        .bind::<Nullable<Integer>, _>(log.progress_percent)
+        .bind::<Text, _>(task_status);
     Cached(query).get_result(conn).await.optional()
 }
 
