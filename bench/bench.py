@@ -138,6 +138,20 @@ def statement_ceilings():
     return out
 
 
+REFERENCE_BIN = ROOT / "bench" / "reference" / "target" / "release" / "slipway-bench-reference"
+REFERENCE_PORT = PORT + 1
+
+
+def start_reference():
+    """The minimal reference server (bench/reference): the same job statement with nothing
+    around it, to tell this machine's limit from the service's own cost."""
+    env = {**os.environ, "DATABASE_URL": DB_URL, "BIND": f"127.0.0.1:{REFERENCE_PORT}"}
+    proc = subprocess.Popen([str(REFERENCE_BIN)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    time.sleep(1)
+    return proc
+
+
 def start_server():
     env = {**os.environ, "DATABASE_URL": DB_URL, "SLIPWAY_BIND": f"127.0.0.1:{PORT}",
            "SLIPWAY_JWT_SECRET": SECRET, "RUST_LOG": os.environ.get("BENCH_RUST_LOG", "warn")}
@@ -186,6 +200,11 @@ def scenarios():
     common = "local counter = 0\nlocal threads = 0\n" \
              "setup = function(thread) thread:set('tid', threads); threads = threads + 1 end\n"
     return {
+        "reference_get_job": f"""
+local ids = {lua_list(jobs)}
+request = function()
+  return wrk.format("GET", "/jobs/" .. ids[math.random(#ids)])
+end""",
         "get_job": f"""
 local ids = {lua_list(jobs)}
 request = function()
@@ -243,13 +262,13 @@ end""",
     }
 
 
-def wrk(script, connections=CONNECTIONS, duration=DURATION):
+def wrk(script, connections=CONNECTIONS, duration=DURATION, url=API):
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script + RESULT_LUA)
         path = f.name
     try:
         text = sh("wrk", "-t", str(THREADS), "-c", str(connections), "-d", f"{duration}s", "--latency",
-                  "-s", path, API)
+                  "-s", path, url)
     finally:
         os.unlink(path)
     line = next(line for line in text.splitlines() if line.startswith("RESULT"))
@@ -275,6 +294,9 @@ def one_run(scripts):
         if ONLY and name not in ONLY:
             continue
         results[name] = wrk(scripts[name], connections=CONNECTIONS if name != "login" else 8)
+    if REFERENCE_BIN.exists() and (not ONLY or "reference_get_job" in ONLY):
+        results["reference_get_job"] = wrk(scripts["reference_get_job"],
+                                           url=f"http://127.0.0.1:{REFERENCE_PORT}")
     if ONLY and "get_job_with_logins" not in ONLY:
         return results
     # GET job with 8 logins hammering argon2 beside it.
@@ -305,6 +327,7 @@ TARGETS = {
     "post_booking": ("insert", 0.7, None),
     "login": (None, None, None),
     "get_job_with_logins": ("select", None, None),
+    "reference_get_job": ("select", None, None),
 }
 
 
@@ -312,6 +335,7 @@ def main():
     if not BIN.exists():
         sys.exit("build the release binary first: cargo build --release")
     load_dataset()
+    reference = start_reference() if REFERENCE_BIN.exists() else None
     server = start_server()
     try:
         scripts = scenarios()
@@ -324,6 +348,9 @@ def main():
     finally:
         server.terminate()
         server.wait()
+        if reference:
+            reference.terminate()
+            reference.wait()
 
     def med(name, key):
         return statistics.median(r[name][key] for r in runs)
