@@ -81,7 +81,7 @@ impl<Q: QueryFragment<Pg>> QueryFragment<Pg> for Cached<Q> {
 /// so it plans the statement afresh on every execution; with the number in the text it
 /// settles on one generic plan per statement. The limit is rounded up to one of
 /// [`PAGE_FETCH_SIZES`] so that only a handful of texts exist; the caller keeps the rows
-/// it asked for.
+/// it asked for. Run it as `Cached(Paged::new(..))`.
 #[derive(Debug, Clone, Copy)]
 pub struct Paged<Q> {
     query: Q,
@@ -103,11 +103,6 @@ impl<Q> Paged<Q> {
     }
 }
 
-impl<Q> QueryId for Paged<Q> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
 impl<Q: Query> Query for Paged<Q> {
     type SqlType = Q::SqlType;
 }
@@ -118,11 +113,6 @@ impl<Q: QueryFragment<Pg>> QueryFragment<Pg> for Paged<Q> {
         pass.push_sql(" LIMIT ");
         pass.push_sql(&self.limit.to_string());
         Ok(())
-    }
-
-    fn is_safe_to_cache_prepared(&self, _backend: &Pg) -> QueryResult<bool> {
-        // Keyed by the text, which holds the limit.
-        Ok(true)
     }
 }
 

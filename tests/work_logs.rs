@@ -90,14 +90,7 @@ async fn a_technician_logs_work_and_the_progress_reaches_the_job() {
     let f = floor().await;
     let now = Utc::now();
     let log = f
-        .app
-        .log_work(
-            &f.tech,
-            f.assignment,
-            &iso(now - Duration::hours(6)),
-            &iso(now - Duration::hours(2)),
-            Some(40),
-        )
+        .log_between(now - Duration::hours(6), now - Duration::hours(2), Some(40))
         .await
         .expect(201);
     assert_eq!(log.body["hours"], 4.0);
@@ -137,24 +130,14 @@ async fn each_work_log_rule_is_enforced() {
         assert_eq!(reply.body["errors"][0]["field"], "ended_at");
     }
     // Within the 5 minutes' skew is fine; exactly 16 hours is fine.
-    f.app
-        .log_work(
-            &f.tech,
-            f.assignment,
-            &iso(now - Duration::minutes(20)),
-            &iso(now + Duration::minutes(4)),
-            None,
-        )
-        .await
-        .expect(201);
-    f.app
-        .log_work(
-            &f.tech,
-            f.assignment,
-            &iso(now - Duration::hours(40)),
-            &iso(now - Duration::hours(24)),
-            None,
-        )
+    f.log_between(
+        now - Duration::minutes(20),
+        now + Duration::minutes(4),
+        None,
+    )
+    .await
+    .expect(201);
+    f.log_between(now - Duration::hours(40), now - Duration::hours(24), None)
         .await
         .expect(201);
     f.app
@@ -174,14 +157,7 @@ async fn each_work_log_rule_is_enforced() {
         .await
         .expect_problem(409, "work-log-overlap");
     assert_eq!(replay.body["conflicting_id"], first.body["id"]);
-    f.app
-        .log_work(
-            &f.tech,
-            f.assignment,
-            &iso(now - Duration::hours(4)),
-            &iso(now - Duration::hours(2)),
-            None,
-        )
+    f.log_between(now - Duration::hours(4), now - Duration::hours(2), None)
         .await
         .expect_problem(409, "work-log-overlap");
     // Back to back is fine.
@@ -260,14 +236,7 @@ async fn work_is_logged_only_while_the_job_is_in_progress() {
         .transition(&f.manager, f.job, "completed", None)
         .await
         .expect(200);
-    f.app
-        .log_work(
-            &f.tech,
-            f.assignment,
-            &iso(now - Duration::hours(2)),
-            &iso(now - Duration::hours(1)),
-            None,
-        )
+    f.log_between(now - Duration::hours(2), now - Duration::hours(1), None)
         .await
         .expect_problem(409, "job-not-active");
 }
@@ -276,14 +245,7 @@ async fn work_is_logged_only_while_the_job_is_in_progress() {
 async fn clients_read_work_logs_without_the_technicians_identity() {
     let f = floor().await;
     let now = Utc::now();
-    f.app
-        .log_work(
-            &f.tech,
-            f.assignment,
-            &iso(now - Duration::hours(5)),
-            &iso(now - Duration::hours(3)),
-            None,
-        )
+    f.log_between(now - Duration::hours(5), now - Duration::hours(3), None)
         .await
         .expect(201);
     let path = format!("/api/v1/jobs/{}/work-logs", f.job);
@@ -350,24 +312,10 @@ async fn the_daily_report_adds_up_the_day_in_the_yards_time_zone() {
         .expect(201)
         .id();
 
-    f.app
-        .log_work(
-            &f.tech,
-            f.assignment,
-            &iso(at(day, 8, 0)),
-            &iso(at(day, 10, 0)),
-            None,
-        )
+    f.log_between(at(day, 8, 0), at(day, 10, 0), None)
         .await
         .expect(201);
-    f.app
-        .log_work(
-            &f.tech,
-            f.assignment,
-            &iso(at(day, 13, 0)),
-            &iso(at(day, 14, 30)),
-            Some(40),
-        )
+    f.log_between(at(day, 13, 0), at(day, 14, 30), Some(40))
         .await
         .expect(201);
     f.app
@@ -392,14 +340,7 @@ async fn the_daily_report_adds_up_the_day_in_the_yards_time_zone() {
         .await
         .expect(201);
     // The day before and the day after do not count.
-    f.app
-        .log_work(
-            &f.tech,
-            f.assignment,
-            &iso(at(before, 8, 0)),
-            &iso(at(before, 9, 0)),
-            None,
-        )
+    f.log_between(at(before, 8, 0), at(before, 9, 0), None)
         .await
         .expect(201);
 

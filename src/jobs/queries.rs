@@ -413,7 +413,7 @@ pub async fn list(
     }
     // The filters make a handful of shapes, each prepared once per connection.
     let query = query.order((jobs::created_at.desc(), jobs::id.desc()));
-    let mut rows: Vec<JobRow> = Paged::new(query, page.fetch()).load(conn).await?;
+    let mut rows: Vec<JobRow> = Cached(Paged::new(query, page.fetch())).load(conn).await?;
     rows.truncate(usize::try_from(page.fetch()).unwrap_or(usize::MAX));
     Ok(rows)
 }

@@ -296,8 +296,7 @@ pub async fn create_work_log(
                 if info.constraint_name() == Some("work_logs_no_overlap") =>
             {
                 // The log in the way is committed (the slot lock waited for it): name it.
-                let (assignment, ..) =
-                    queries::my_assignment(&conn, assignment_id, user.id).await?;
+                let (assignment, _) = queries::my_assignment(&conn, assignment_id, user.id).await?;
                 let other = queries::work_log_conflict(
                     &conn,
                     assignment.technician_id,
@@ -316,7 +315,7 @@ pub async fn create_work_log(
         }
     }
     // Nothing was logged: the reason, in the order of the rules.
-    let (_, _, status, _) = queries::my_assignment(&conn, assignment_id, user.id).await?;
+    let (_, status) = queries::my_assignment(&conn, assignment_id, user.id).await?;
     if status != JobStatus::InProgress {
         return Err(ApiError::conflict(
             ConflictKind::JobNotActive,

@@ -225,24 +225,19 @@ pub async fn remove_assignment(conn: &mut AsyncPgConnection, id: Uuid) -> QueryR
     .await
 }
 
-/// A live assignment of the technician (by user id) with its task's job id and status.
+/// A live assignment of the technician (by user id) with the status of its job.
 pub async fn my_assignment(
     mut conn: &AsyncPgConnection,
     id: Uuid,
     user: Uuid,
-) -> QueryResult<(AssignmentRow, Uuid, JobStatus, String)> {
+) -> QueryResult<(AssignmentRow, JobStatus)> {
     assignments::table
         .inner_join(technicians::table)
         .inner_join(tasks::table.inner_join(jobs::table))
         .filter(assignments::id.eq(id))
         .filter(assignments::removed_at.is_null())
         .filter(technicians::user_id.eq(user))
-        .select((
-            AssignmentRow::as_select(),
-            jobs::id,
-            jobs::status,
-            tasks::title,
-        ))
+        .select((AssignmentRow::as_select(), jobs::status))
         .first(&mut conn)
         .await
 }
