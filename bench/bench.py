@@ -108,9 +108,7 @@ JOB_COLUMNS = ("j.id, j.number, j.vessel_id, j.organization_id, j.title, j.descr
                "j.status, j.requested_start, j.quote_amount, j.quote_currency, j.quote_valid_until, "
                "j.quote_note, j.planned_start, j.planned_end, j.invoiced_amount, j.invoiced_currency, "
                "j.closed_at, j.created_by, j.created_at, j.updated_at, j.version, v.id, v.name, v.imo_number, "
-               "(SELECT sum(aw.amount) FROM additional_work aw WHERE aw.job_id = j.id AND aw.status = 'approved'), "
-               "(SELECT (sum(t.estimated_hours * CASE WHEN t.status = 'done' THEN 100 ELSE t.progress_percent END) "
-               "/ sum(t.estimated_hours))::float8 FROM tasks t WHERE t.job_id = j.id)")
+               "j.additional_work_approved, j.progress_percent")
 STATEMENTS = {
     "get_job": "\\set k random(0, 499)\n"
                f"SELECT {JOB_COLUMNS} FROM jobs j JOIN vessels v ON v.id = j.vessel_id "

@@ -125,6 +125,8 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        additional_work_approved -> Numeric,
+        progress_percent -> Float8,
     }
 }
 

@@ -16,6 +16,7 @@ struct Floor {
     job: Uuid,
     task: Uuid,
     tech: Session,
+    tech_id: Uuid,
     assignment: Uuid,
 }
 
@@ -81,6 +82,7 @@ async fn floor() -> Floor {
         job,
         task,
         tech,
+        tech_id,
         assignment,
     }
 }
@@ -567,4 +569,104 @@ async fn the_work_log_statement_locks_the_same_slot_as_the_rest_of_the_api() {
         .unwrap();
         assert_eq!(found.key, slipway::docks::queries::slot_key(&id), "{id}");
     }
+}
+
+#[tokio::test]
+async fn the_database_refuses_a_log_that_disagrees_with_its_assignment() {
+    // Straight SQL, past the API: a log's technician and task are its assignment's, and its
+    // job is its task's.
+    use diesel_async::RunQueryDsl;
+    let f = floor().await;
+    let org = f
+        .app
+        .organization(&f.manager, "Ceylon Shipping", "LK")
+        .await;
+    let vessel = f.app.vessel(&f.manager, org).await;
+    let other_job = f.app.job(&f.manager, vessel).await;
+    let other_task = f.app.task(&f.manager, other_job, 5.0, None).await;
+    let (_, other_tech) = f.app.technician_profile(&f.manager, "fitter").await;
+    let tech = f.tech_id;
+    let mut conn = f.app.db.get().await.unwrap();
+    let insert = |technician: Uuid, task: Uuid, job: Uuid, hour: u32| {
+        format!(
+            "INSERT INTO work_logs (assignment_id, technician_id, task_id, job_id, started_at, \
+             ended_at, description) VALUES ('{}', '{technician}', '{task}', '{job}', \
+             '2026-01-01T{hour:02}:00:00Z', '2026-01-01T{hour:02}:30:00Z', 'welding')",
+            f.assignment
+        )
+    };
+    for (sql, constraint) in [
+        (
+            insert(other_tech, f.task, f.job, 1),
+            "work_logs_assignment_fkey",
+        ),
+        (
+            insert(tech, other_task, other_job, 2),
+            "work_logs_assignment_fkey",
+        ),
+        (insert(tech, f.task, other_job, 3), "work_logs_task_fkey"),
+    ] {
+        let err = diesel::sql_query(sql)
+            .execute(&mut conn)
+            .await
+            .expect_err("a log at odds with its assignment must be refused");
+        assert!(err.to_string().contains(constraint), "{err}");
+    }
+    diesel::sql_query(insert(tech, f.task, f.job, 4))
+        .execute(&mut conn)
+        .await
+        .expect("the assignment's own technician, task and job");
+}
+
+#[tokio::test]
+async fn progress_changed_at_once_on_many_tasks_adds_up_on_the_job() {
+    // The job's progress is kept on its row by the database. Twenty tasks of one job
+    // reach 100 % at the same instant, each from its own connection, past the API (which
+    // would queue them on the job lock itself): the job must end at 100, not miss one.
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+    let f = floor().await;
+    let mut tasks = vec![f.task];
+    for _ in 0..19 {
+        tasks.push(f.app.task(&f.manager, f.job, 3.0, None).await);
+    }
+    let url = f.app.database_url();
+    let mut conns = Vec::new();
+    for _ in &tasks {
+        conns.push(AsyncPgConnection::establish(&url).await.unwrap());
+    }
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(tasks.len()));
+    let mut handles = Vec::new();
+    for (task, mut conn) in tasks.iter().copied().zip(conns) {
+        let barrier = barrier.clone();
+        handles.push(tokio::spawn(async move {
+            barrier.wait().await;
+            diesel::sql_query(format!(
+                "UPDATE tasks SET progress_percent = 100 WHERE id = '{task}'"
+            ))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        }));
+    }
+    for h in handles {
+        h.await.unwrap();
+    }
+    let job = f.manager_reads(&format!("/api/v1/jobs/{}", f.job)).await;
+    assert_eq!(job.body["progress_percent"], 100.0, "{}", job.body);
+
+    // Half the hours back to 0 (the first task is 20 of the 77 hours; five more are 15).
+    let mut conn = f.app.db.get().await.unwrap();
+    let ids = tasks[..6]
+        .iter()
+        .map(|t| format!("'{t}'"))
+        .collect::<Vec<_>>()
+        .join(",");
+    diesel::sql_query(format!(
+        "UPDATE tasks SET progress_percent = 0 WHERE id IN ({ids})"
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let job = f.manager_reads(&format!("/api/v1/jobs/{}", f.job)).await;
+    assert_eq!(job.body["progress_percent"], 54.5, "{}", job.body);
 }

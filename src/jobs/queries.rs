@@ -3,13 +3,7 @@
 
 use bigdecimal::BigDecimal;
 use chrono::{DateTime, Utc};
-use diesel::{
-    BoxableExpression,
-    dsl::sql,
-    pg::Pg,
-    prelude::*,
-    sql_types::{Bool, Double, Nullable, Numeric},
-};
+use diesel::{BoxableExpression, dsl::sql, pg::Pg, prelude::*, sql_types::Bool};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
@@ -279,33 +273,13 @@ pub async fn approved_additional_work(
     Ok(total.unwrap_or_else(|| BigDecimal::from(0)))
 }
 
-/// A job row as loaded for its view: the job, its vessel, the sum of its approved
-/// additional work and its hours-weighted progress, all from one statement.
-pub type JobRow = (Job, VesselSummary, Option<BigDecimal>, Option<f64>);
-
-/// Approved additional work of the row's job, as a correlated subquery.
-fn approved_total() -> diesel::expression::SqlLiteral<Nullable<Numeric>> {
-    sql(
-        "(SELECT sum(aw.amount) FROM additional_work aw WHERE aw.job_id = jobs.id AND aw.status = 'approved')",
-    )
-}
-
-/// Hours-weighted progress of the row's job (a done task counts 100), as a subquery.
-fn task_progress() -> diesel::expression::SqlLiteral<Nullable<Double>> {
-    sql(
-        "(SELECT (sum(t.estimated_hours * CASE WHEN t.status = 'done' THEN 100 ELSE t.progress_percent END) \
-          / sum(t.estimated_hours))::float8 FROM tasks t WHERE t.job_id = jobs.id)",
-    )
-}
+/// A job row as loaded for its view: the job, its vessel, and the rollups the database
+/// keeps on the job row (approved additional work, hours-weighted progress).
+pub type JobRow = (Job, VesselSummary, BigDecimal, f64);
 
 /// Turns a loaded row into the API view.
 pub fn to_view((job, vessel, approved, progress): JobRow) -> JobView {
-    view(
-        job,
-        vessel,
-        &approved.unwrap_or_else(|| BigDecimal::from(0)),
-        progress.unwrap_or(0.0),
-    )
+    view(job, vessel, &approved, progress)
 }
 
 fn view(job: Job, vessel: VesselSummary, approved: &BigDecimal, progress: f64) -> JobView {
@@ -362,8 +336,8 @@ pub async fn find_view(
         .select((
             Job::as_select(),
             VesselSummary::as_select(),
-            approved_total(),
-            task_progress(),
+            jobs::additional_work_approved,
+            jobs::progress_percent,
         ))
         .into_boxed();
     let query = in_scope!(query, scope).limit(1);
@@ -382,8 +356,8 @@ pub async fn list(
         .select((
             Job::as_select(),
             VesselSummary::as_select(),
-            approved_total(),
-            task_progress(),
+            jobs::additional_work_approved,
+            jobs::progress_percent,
         ))
         .into_boxed();
     query = in_scope!(query, scope);

@@ -14,9 +14,7 @@ use tokio_postgres::{Client, NoTls, Statement};
 use uuid::Uuid;
 
 const JOB_VIEW: &str = "SELECT j.id, j.number, j.title, j.status, j.priority, j.planned_start, \
-     j.planned_end, j.version, v.id, v.name, \
-     (SELECT sum(t.estimated_hours * CASE WHEN t.status = 'done' THEN 100 ELSE t.progress_percent END) \
-        / sum(t.estimated_hours) FROM tasks t WHERE t.job_id = j.id)::float8 \
+     j.planned_end, j.version, v.id, v.name, j.progress_percent \
      FROM jobs j JOIN vessels v ON v.id = j.vessel_id WHERE j.id = $1 LIMIT 1";
 
 struct Conn {
@@ -41,7 +39,7 @@ struct Job {
     version: i32,
     vessel_id: Uuid,
     vessel_name: String,
-    progress_percent: Option<f64>,
+    progress_percent: f64,
 }
 
 async fn job(pool: web::Data<Pool>, id: web::Path<Uuid>) -> HttpResponse {
