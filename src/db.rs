@@ -75,6 +75,104 @@ impl<Q: QueryFragment<Pg>> QueryFragment<Pg> for Cached<Q> {
     }
 }
 
+/// The SQL text of a query whose parameters are all ids, built once from the diesel query
+/// itself and kept split where its parameters go; run it with [`Shape::with`].
+///
+/// diesel-async writes the SQL of every query it runs afresh (it needs the text to find
+/// the prepared statement), walking the whole query tree: for the job view, with its 27
+/// quoted columns, that was the largest single cost of `GET /jobs/{id}` in the server.
+/// A shape writes its text once; running it copies a few strings. Because the text is
+/// built from the query (not written by hand), its columns stay in step with the structs
+/// the rows load into, and `ST` is the query's own SQL type.
+pub struct Shape<ST> {
+    pieces: Vec<String>,
+    sql_type: std::marker::PhantomData<fn() -> ST>,
+}
+
+impl<ST> Shape<ST> {
+    /// The shape of `query`; the values of its parameters do not matter here.
+    ///
+    /// # Panics
+    /// When the query cannot be written as SQL: a programming error, found by any test
+    /// that runs it.
+    pub fn of<Q: Query<SqlType = ST> + QueryFragment<Pg>>(query: &Q) -> Self {
+        let mut builder = diesel::pg::PgQueryBuilder::default();
+        query
+            .to_sql(&mut builder, &Pg)
+            .expect("a shape's query can be written as SQL");
+        let sql = diesel::query_builder::QueryBuilder::<Pg>::finish(builder);
+        Self {
+            pieces: split_at_parameters(&sql),
+            sql_type: std::marker::PhantomData,
+        }
+    }
+
+    /// How many parameters the text takes.
+    pub fn parameters(&self) -> usize {
+        self.pieces.len() - 1
+    }
+
+    /// The query with these ids as its parameters, in the order the query bound them.
+    /// Kept prepared on the connection like [`Cached`].
+    pub fn with(&self, ids: Vec<uuid::Uuid>) -> Prebuilt<'_, ST> {
+        assert_eq!(ids.len(), self.parameters(), "one id per parameter");
+        Prebuilt { shape: self, ids }
+    }
+}
+
+/// `sql` cut at `$1`, `$2`, ... (in order): the parameters sit between the pieces.
+fn split_at_parameters(sql: &str) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut rest = sql;
+    for n in 1.. {
+        let marker = format!("${n}");
+        let found = rest
+            .match_indices(&marker)
+            .find(|(at, _)| !rest[at + marker.len()..].starts_with(|c: char| c.is_ascii_digit()));
+        let Some((at, _)) = found else { break };
+        pieces.push(rest[..at].to_owned());
+        rest = &rest[at + marker.len()..];
+    }
+    pieces.push(rest.to_owned());
+    pieces
+}
+
+/// A [`Shape`] with its ids: a query diesel can run.
+pub struct Prebuilt<'a, ST> {
+    shape: &'a Shape<ST>,
+    ids: Vec<uuid::Uuid>,
+}
+
+impl<ST> QueryId for Prebuilt<'_, ST> {
+    type QueryId = ();
+    // Keyed by its SQL text, like `Cached`.
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<ST> Query for Prebuilt<'_, ST> {
+    type SqlType = ST;
+}
+
+impl<ST> QueryFragment<Pg> for Prebuilt<'_, ST> {
+    fn walk_ast<'b>(&'b self, mut pass: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        let (last, pieces) = self
+            .shape
+            .pieces
+            .split_last()
+            .expect("a shape has at least one piece");
+        for (piece, id) in pieces.iter().zip(&self.ids) {
+            pass.push_sql(piece);
+            pass.push_bind_param::<diesel::sql_types::Uuid, _>(id)?;
+        }
+        pass.push_sql(last);
+        Ok(())
+    }
+
+    fn is_safe_to_cache_prepared(&self, _backend: &Pg) -> QueryResult<bool> {
+        Ok(true)
+    }
+}
+
 /// A page query with its `LIMIT` written into the SQL text instead of bound.
 ///
 /// With `LIMIT $n` PostgreSQL cannot cost a generic plan (it guesses a tenth of all rows),
@@ -202,7 +300,46 @@ pub async fn run_migrations(database_url: &str) -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::split_database_url;
+    use super::{Shape, split_at_parameters, split_database_url};
+    use crate::schema::jobs;
+    use diesel::prelude::*;
+
+    #[test]
+    fn parameters_are_found_in_order_and_not_inside_longer_numbers() {
+        let sql = "SELECT a FROM t WHERE a = $1 AND b IN ($2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                   AND c = $11";
+        let pieces = split_at_parameters(sql);
+        assert_eq!(pieces.len(), 12);
+        assert_eq!(pieces[0], "SELECT a FROM t WHERE a = ");
+        assert_eq!(pieces[9], ", ");
+        assert_eq!(pieces[10], ") AND c = ");
+        assert_eq!(pieces[11], "");
+        assert_eq!(split_at_parameters("SELECT 1"), vec!["SELECT 1"]);
+    }
+
+    #[test]
+    fn a_shape_is_the_text_diesel_writes_for_its_query() {
+        let query = jobs::table
+            .filter(jobs::id.eq(uuid::Uuid::nil()))
+            .filter(jobs::organization_id.eq(uuid::Uuid::nil()))
+            .select(jobs::version);
+        let shape = Shape::of(&query);
+        assert_eq!(shape.parameters(), 2);
+        let ids = [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()];
+        assert_eq!(
+            diesel::debug_query::<diesel::pg::Pg, _>(&shape.with(ids.to_vec())).to_string(),
+            format!(
+                "{} -- binds: [{}, {}]",
+                diesel::debug_query::<diesel::pg::Pg, _>(&query)
+                    .to_string()
+                    .split(" -- binds")
+                    .next()
+                    .unwrap(),
+                ids[0],
+                ids[1]
+            )
+        );
+    }
 
     #[test]
     fn database_url_is_split_into_admin_url_and_name() {

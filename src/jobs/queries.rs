@@ -3,8 +3,15 @@
 
 use bigdecimal::BigDecimal;
 use chrono::{DateTime, Utc};
-use diesel::{BoxableExpression, dsl::sql, pg::Pg, prelude::*, sql_types::Bool};
+use diesel::{
+    BoxableExpression,
+    dsl::{AsSelect, SqlTypeOf, sql},
+    pg::Pg,
+    prelude::*,
+    sql_types::{Bool, Double, Numeric},
+};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 use super::{
@@ -16,7 +23,7 @@ use super::{
 };
 use crate::{
     auth::{Role, Scope},
-    db::{Cached, Paged},
+    db::{Cached, Paged, Prebuilt, Shape},
     money::Money,
     pagination::PageRequest,
     schema::{additional_work, job_events, job_number_counters, jobs, users, vessels},
@@ -78,6 +85,36 @@ pub fn technician_assigned_to_task<QS: 'static>(
         .bind::<diesel::sql_types::Uuid, _>(user)
         .sql(")"),
     )
+}
+
+/// One query in three texts, one per kind of caller: the yard's (no filter), an
+/// organisation's, a technician's. Each takes the row's id, then the scope's id.
+pub struct Scoped<ST> {
+    yard: Shape<ST>,
+    organization: Shape<ST>,
+    technician: Shape<ST>,
+}
+
+impl<ST> Scoped<ST> {
+    /// The query of row `id` as `scope` may see it.
+    pub fn with(&self, id: Uuid, scope: Scope) -> Prebuilt<'_, ST> {
+        match scope {
+            Scope::Yard => self.yard.with(vec![id]),
+            Scope::Organization(org) => self.organization.with(vec![id, org]),
+            Scope::Technician(user) => self.technician.with(vec![id, user]),
+        }
+    }
+}
+
+/// The [`Scoped`] texts of a query on `jobs` filtered by the job's id.
+macro_rules! scoped_shapes {
+    ($query:expr) => {
+        Scoped {
+            yard: Shape::of(&$query),
+            organization: Shape::of(&$query.filter(jobs::organization_id.eq(Uuid::nil()))),
+            technician: Shape::of(&$query.filter(technician_sees_job(Uuid::nil()))),
+        }
+    };
 }
 
 macro_rules! in_scope {
@@ -314,12 +351,56 @@ fn view(job: Job, vessel: VesselSummary, approved: &BigDecimal, progress: f64) -
         additional_work_total,
         planned_start: job.planned_start,
         planned_end: job.planned_end,
-        progress_percent: (progress * 10.0).round() / 10.0,
+        progress_percent: shown_progress(progress),
         invoiced_total,
         created_at: job.created_at,
         updated_at: job.updated_at,
         version: job.version,
     }
+}
+
+/// Progress as shown: one decimal.
+fn shown_progress(progress: f64) -> f64 {
+    (progress * 10.0).round() / 10.0
+}
+
+/// The SQL type of a [`JobRow`].
+type JobRowSql = (
+    SqlTypeOf<AsSelect<Job, Pg>>,
+    SqlTypeOf<AsSelect<VesselSummary, Pg>>,
+    Numeric,
+    Double,
+);
+
+/// One job as loaded for its view.
+static JOB_VIEW: LazyLock<Scoped<JobRowSql>> = LazyLock::new(|| {
+    scoped_shapes!(
+        jobs::table
+            .inner_join(vessels::table)
+            .filter(jobs::id.eq(Uuid::nil()))
+            .select((
+                Job::as_select(),
+                VesselSummary::as_select(),
+                jobs::additional_work_approved,
+                jobs::progress_percent,
+            ))
+    )
+});
+
+/// One job's progress.
+static JOB_PROGRESS: LazyLock<Scoped<Double>> = LazyLock::new(|| {
+    scoped_shapes!(
+        jobs::table
+            .filter(jobs::id.eq(Uuid::nil()))
+            .select(jobs::progress_percent)
+    )
+});
+
+/// A job's hours-weighted progress as shown, within the caller's scope (what the daily
+/// report needs of the job, and whether the caller may see it).
+pub async fn progress(mut conn: &AsyncPgConnection, id: Uuid, scope: Scope) -> QueryResult<f64> {
+    let progress: f64 = JOB_PROGRESS.with(id, scope).get_result(&mut conn).await?;
+    Ok(shown_progress(progress))
 }
 
 /// One job, as the API shows it, within the caller's scope.
@@ -330,18 +411,8 @@ pub async fn find_view(
     id: Uuid,
     scope: Scope,
 ) -> QueryResult<JobView> {
-    let query = jobs::table
-        .inner_join(vessels::table)
-        .filter(jobs::id.eq(id))
-        .select((
-            Job::as_select(),
-            VesselSummary::as_select(),
-            jobs::additional_work_approved,
-            jobs::progress_percent,
-        ))
-        .into_boxed();
-    let query = in_scope!(query, scope).limit(1);
-    Ok(to_view(Cached(query).get_result(&mut conn).await?))
+    let row: JobRow = JOB_VIEW.with(id, scope).get_result(&mut conn).await?;
+    Ok(to_view(row))
 }
 
 /// A page of jobs, newest first, within the caller's scope.
@@ -500,7 +571,6 @@ pub async fn list_additional_work(
 }
 
 /// An item of additional work with its job's status, if the job is in the caller's scope.
-/// Locks the job so a decision and a close cannot interleave.
 /// The items of a job still waiting for the client's decision, oldest first (shared
 /// connection: pipelined with the other reads of a daily report).
 pub async fn pending_additional_work(
@@ -516,6 +586,8 @@ pub async fn pending_additional_work(
         .await
 }
 
+/// An item of additional work in the caller's scope, with its job locked so a decision
+/// and a close cannot interleave.
 pub async fn lock_additional_work(
     conn: &mut AsyncPgConnection,
     id: Uuid,

@@ -410,8 +410,8 @@ pub async fn daily_report(
     // Four independent reads, sent together on the one connection (pipelined): one wait
     // for the database instead of four. The job's read decides visibility (404); the
     // others are only used when it succeeds.
-    let (job, tasks, status_changes, pending) = futures_util::try_join!(
-        jobs::find_view(&conn, job_id, user.scope()),
+    let (progress_percent, tasks, status_changes, pending) = futures_util::try_join!(
+        jobs::progress(&conn, job_id, user.scope()),
         queries::hours_by_task(&conn, job_id, start, end),
         queries::status_changes(&conn, job_id, start, end),
         jobs::pending_additional_work(&conn, job_id),
@@ -432,6 +432,6 @@ pub async fn daily_report(
         tasks,
         status_changes,
         pending_additional_work: pending,
-        progress_percent: job.progress_percent,
+        progress_percent,
     }))
 }
