@@ -75,8 +75,8 @@ impl<Q: QueryFragment<Pg>> QueryFragment<Pg> for Cached<Q> {
     }
 }
 
-/// The SQL text of a query whose parameters are all ids, built once from the diesel query
-/// itself and kept split where its parameters go; run it with [`Shape::with`].
+/// The SQL text of a query, built once from the diesel query itself and kept split where
+/// its parameters go; run it with [`Shape::with`].
 ///
 /// diesel-async writes the SQL of every query it runs afresh (it needs the text to find
 /// the prepared statement), walking the whole query tree: for the job view, with its 27
@@ -112,11 +112,18 @@ impl<ST> Shape<ST> {
         self.pieces.len() - 1
     }
 
-    /// The query with these ids as its parameters, in the order the query bound them.
-    /// Kept prepared on the connection like [`Cached`].
-    pub fn with(&self, ids: Vec<uuid::Uuid>) -> Prebuilt<'_, ST> {
-        assert_eq!(ids.len(), self.parameters(), "one id per parameter");
-        Prebuilt { shape: self, ids }
+    /// The query with these parameters, in the order the query bound them. Kept prepared
+    /// on the connection like [`Cached`].
+    ///
+    /// # Panics
+    /// When the count is not the shape's: a programming error, found by any test that
+    /// runs the query.
+    pub fn with(&self, params: Vec<Param>) -> Prebuilt<'_, ST> {
+        assert_eq!(params.len(), self.parameters(), "one value per parameter");
+        Prebuilt {
+            shape: self,
+            params,
+        }
     }
 }
 
@@ -137,10 +144,21 @@ fn split_at_parameters(sql: &str) -> Vec<String> {
     pieces
 }
 
-/// A [`Shape`] with its ids: a query diesel can run.
+/// A parameter of a [`Shape`], of one of the SQL types the shapes bind.
+#[derive(Debug, Clone, Copy)]
+pub enum Param {
+    /// `uuid`.
+    Id(uuid::Uuid),
+    /// `timestamptz`.
+    At(chrono::DateTime<chrono::Utc>),
+    /// `text` (the names of the `text_enum!` values).
+    Text(&'static str),
+}
+
+/// A [`Shape`] with its parameters: a query diesel can run.
 pub struct Prebuilt<'a, ST> {
     shape: &'a Shape<ST>,
-    ids: Vec<uuid::Uuid>,
+    params: Vec<Param>,
 }
 
 impl<ST> QueryId for Prebuilt<'_, ST> {
@@ -160,9 +178,13 @@ impl<ST> QueryFragment<Pg> for Prebuilt<'_, ST> {
             .pieces
             .split_last()
             .expect("a shape has at least one piece");
-        for (piece, id) in pieces.iter().zip(&self.ids) {
+        for (piece, param) in pieces.iter().zip(&self.params) {
             pass.push_sql(piece);
-            pass.push_bind_param::<diesel::sql_types::Uuid, _>(id)?;
+            match param {
+                Param::Id(id) => pass.push_bind_param::<diesel::sql_types::Uuid, _>(id)?,
+                Param::At(at) => pass.push_bind_param::<diesel::sql_types::Timestamptz, _>(at)?,
+                Param::Text(text) => pass.push_bind_param::<diesel::sql_types::Text, _>(*text)?,
+            }
         }
         pass.push_sql(last);
         Ok(())
@@ -300,7 +322,7 @@ pub async fn run_migrations(database_url: &str) -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Shape, split_at_parameters, split_database_url};
+    use super::{Param, Shape, split_at_parameters, split_database_url};
     use crate::schema::jobs;
     use diesel::prelude::*;
 
@@ -327,7 +349,8 @@ mod tests {
         assert_eq!(shape.parameters(), 2);
         let ids = [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()];
         assert_eq!(
-            diesel::debug_query::<diesel::pg::Pg, _>(&shape.with(ids.to_vec())).to_string(),
+            diesel::debug_query::<diesel::pg::Pg, _>(&shape.with(ids.map(Param::Id).to_vec()))
+                .to_string(),
             format!(
                 "{} -- binds: [{}, {}]",
                 diesel::debug_query::<diesel::pg::Pg, _>(&query)

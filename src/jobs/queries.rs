@@ -23,7 +23,7 @@ use super::{
 };
 use crate::{
     auth::{Role, Scope},
-    db::{Cached, Paged, Prebuilt, Shape},
+    db::{Cached, Paged, Param, Prebuilt, Shape},
     money::Money,
     pagination::PageRequest,
     schema::{additional_work, job_events, job_number_counters, jobs, users, vessels},
@@ -99,9 +99,9 @@ impl<ST> Scoped<ST> {
     /// The query of row `id` as `scope` may see it.
     pub fn with(&self, id: Uuid, scope: Scope) -> Prebuilt<'_, ST> {
         match scope {
-            Scope::Yard => self.yard.with(vec![id]),
-            Scope::Organization(org) => self.organization.with(vec![id, org]),
-            Scope::Technician(user) => self.technician.with(vec![id, user]),
+            Scope::Yard => self.yard.with(vec![Param::Id(id)]),
+            Scope::Organization(org) => self.organization.with(vec![Param::Id(id), Param::Id(org)]),
+            Scope::Technician(user) => self.technician.with(vec![Param::Id(id), Param::Id(user)]),
         }
     }
 }
@@ -577,11 +577,21 @@ pub async fn pending_additional_work(
     mut conn: &AsyncPgConnection,
     job_id: Uuid,
 ) -> QueryResult<Vec<AdditionalWork>> {
-    additional_work::table
-        .filter(additional_work::job_id.eq(job_id))
-        .filter(additional_work::status.eq(AdditionalWorkStatus::Pending))
-        .select(AdditionalWork::as_select())
-        .order((additional_work::created_at, additional_work::id))
+    static PENDING: LazyLock<Shape<SqlTypeOf<AsSelect<AdditionalWork, Pg>>>> =
+        LazyLock::new(|| {
+            Shape::of(
+                &additional_work::table
+                    .filter(additional_work::job_id.eq(Uuid::nil()))
+                    .filter(additional_work::status.eq(AdditionalWorkStatus::Pending))
+                    .select(AdditionalWork::as_select())
+                    .order((additional_work::created_at, additional_work::id)),
+            )
+        });
+    PENDING
+        .with(vec![
+            Param::Id(job_id),
+            Param::Text(AdditionalWorkStatus::Pending.as_str()),
+        ])
         .load(&mut conn)
         .await
 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Double, Nullable, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 use super::models::{
@@ -11,7 +12,7 @@ use super::models::{
     WorkLogRow,
 };
 use crate::{
-    db::Cached,
+    db::{Cached, Param, Shape},
     jobs::rules::JobStatus,
     pagination::PageRequest,
     schema::{assignments, job_events, jobs, tasks, technicians, users, work_logs},
@@ -440,17 +441,29 @@ pub async fn status_changes(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> QueryResult<Vec<DailyStatusChange>> {
-    let rows: Vec<(DateTime<Utc>, Option<JobStatus>, Option<JobStatus>)> = job_events::table
-        .filter(job_events::job_id.eq(job_id))
-        .filter(job_events::at.ge(start))
-        .filter(job_events::at.lt(end))
-        .filter(job_events::to_status.is_not_null())
-        .select((
-            job_events::at,
-            job_events::from_status,
-            job_events::to_status,
-        ))
-        .order((job_events::at, job_events::id))
+    type Row = (
+        Timestamptz,
+        Nullable<diesel::sql_types::Text>,
+        Nullable<diesel::sql_types::Text>,
+    );
+    static CHANGES: LazyLock<Shape<Row>> = LazyLock::new(|| {
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        Shape::of(
+            &job_events::table
+                .filter(job_events::job_id.eq(Uuid::nil()))
+                .filter(job_events::at.ge(at))
+                .filter(job_events::at.lt(at))
+                .filter(job_events::to_status.is_not_null())
+                .select((
+                    job_events::at,
+                    job_events::from_status,
+                    job_events::to_status,
+                ))
+                .order((job_events::at, job_events::id)),
+        )
+    });
+    let rows: Vec<(DateTime<Utc>, Option<JobStatus>, Option<JobStatus>)> = CHANGES
+        .with(vec![Param::Id(job_id), Param::At(start), Param::At(end)])
         .load(&mut conn)
         .await?;
     Ok(rows
