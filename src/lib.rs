@@ -105,6 +105,20 @@ pub fn app(
         .configure(openapi::docs_routes)
         .service(
             web::scope("/api/v1")
+                // Routes are matched one after another, with a regular expression for
+                // each route with an `{id}`. The routes of one job (the most, and the most
+                // read) sit in a `/jobs/{id}` scope: one expression finds the job's id,
+                // and the rest of the path is compared as plain text.
+                .service(
+                    web::scope("/jobs")
+                        .configure(jobs::collection_routes)
+                        .service(
+                            web::scope("/{id}")
+                                .configure(jobs::job_routes)
+                                .configure(work_logs::job_routes)
+                                .configure(tasks::job_routes),
+                        ),
+                )
                 .configure(auth::routes)
                 .configure(users::routes)
                 .configure(organizations::routes)

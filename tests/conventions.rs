@@ -134,9 +134,16 @@ async fn a_malformed_id_in_the_path_gets_400() {
 #[tokio::test]
 async fn unknown_paths_get_404_and_unknown_methods_405_as_problems() {
     let app = TestApp::spawn().await;
-    app.request(Method::GET, "/api/v1/no-such-thing", None, None)
-        .await
-        .expect_problem(404, "not-found");
+    for path in [
+        "/api/v1/no-such-thing",
+        // Inside the `/jobs` scope too.
+        "/api/v1/jobs/x/no-such-thing",
+        "/api/v1/jobs/",
+    ] {
+        app.request(Method::GET, path, None, None)
+            .await
+            .expect_problem(404, "not-found");
+    }
     let refused = app
         .request(Method::DELETE, "/api/v1/organizations", None, None)
         .await
@@ -147,6 +154,11 @@ async fn unknown_paths_get_404_and_unknown_methods_405_as_problems() {
         .await
         .expect(405);
     assert_eq!(refused.headers["allow"], "GET, PATCH");
+    let refused = app
+        .request(Method::DELETE, "/api/v1/jobs", None, None)
+        .await
+        .expect_problem(405, "method-not-allowed");
+    assert_eq!(refused.headers["allow"], "GET, POST");
 }
 
 #[tokio::test]

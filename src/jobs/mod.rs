@@ -11,27 +11,35 @@ use actix_web::web;
 
 use crate::http::resource;
 
-/// Registers `/jobs` and `/additional-work` routes.
-pub fn routes(cfg: &mut web::ServiceConfig) {
+/// Registers `/jobs` itself, inside the `/jobs` scope.
+pub fn collection_routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        resource("/jobs")
+        resource("")
             .route(web::post().to(handlers::create_job))
             .route(web::get().to(handlers::list_jobs)),
-    )
-    .service(
-        resource("/jobs/{id}")
+    );
+}
+
+/// Registers the routes of one job of this module, inside the `/jobs/{id}` scope.
+pub fn job_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("")
             .route(web::get().to(handlers::get_job))
             .route(web::patch().to(handlers::update_job)),
     )
-    .service(resource("/jobs/{id}/quote").route(web::put().to(handlers::put_quote)))
-    .service(resource("/jobs/{id}/transitions").route(web::post().to(handlers::transition)))
-    .service(resource("/jobs/{id}/events").route(web::get().to(handlers::list_events)))
+    .service(resource("/quote").route(web::put().to(handlers::put_quote)))
+    .service(resource("/transitions").route(web::post().to(handlers::transition)))
+    .service(resource("/events").route(web::get().to(handlers::list_events)))
     .service(
-        resource("/jobs/{id}/additional-work")
+        resource("/additional-work")
             .route(web::post().to(handlers::create_additional_work))
             .route(web::get().to(handlers::list_additional_work)),
-    )
-    .service(
+    );
+}
+
+/// Registers the `/additional-work` routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
         resource("/additional-work/{id}/decision")
             .route(web::post().to(handlers::decide_additional_work)),
     );

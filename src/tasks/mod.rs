@@ -9,12 +9,16 @@ use actix_web::web;
 
 use crate::http::resource;
 
-/// Registers task routes.
-pub fn routes(cfg: &mut web::ServiceConfig) {
+/// Registers a job's task routes, inside the `/jobs/{id}` scope.
+pub fn job_routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        resource("/jobs/{id}/tasks")
+        resource("/tasks")
             .route(web::post().to(handlers::create_task))
             .route(web::get().to(handlers::list_tasks)),
-    )
-    .service(resource("/tasks/{id}").route(web::patch().to(handlers::update_task)));
+    );
+}
+
+/// Registers the `/tasks` routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/tasks/{id}").route(web::patch().to(handlers::update_task)));
 }

@@ -10,17 +10,22 @@ use actix_web::web;
 
 use crate::http::resource;
 
-/// Registers assignment, work-log and daily-report routes.
+/// Registers the `/tasks/{id}/assignments`, `/assignments` and `/me/assignments` routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         resource("/tasks/{id}/assignments").route(web::post().to(handlers::create_assignment)),
     )
-    .service(resource("/jobs/{id}/assignments").route(web::get().to(handlers::job_assignments)))
     .service(resource("/assignments/{id}").route(web::delete().to(handlers::delete_assignment)))
     .service(resource("/me/assignments").route(web::get().to(handlers::my_assignments)))
     .service(
         resource("/assignments/{id}/work-logs").route(web::post().to(handlers::create_work_log)),
-    )
-    .service(resource("/jobs/{id}/work-logs").route(web::get().to(handlers::job_work_logs)))
-    .service(resource("/jobs/{id}/daily-report").route(web::get().to(handlers::daily_report)));
+    );
+}
+
+/// Registers a job's assignment, work-log and daily-report routes, inside the
+/// `/jobs/{id}` scope.
+pub fn job_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/assignments").route(web::get().to(handlers::job_assignments)))
+        .service(resource("/work-logs").route(web::get().to(handlers::job_work_logs)))
+        .service(resource("/daily-report").route(web::get().to(handlers::daily_report)));
 }
