@@ -7,26 +7,24 @@
 \set org '''1a28f3dd-1e8f-3e9f-c3b5-0b9b0639d8a5'''
 \set job '''be50c09e-7f5a-93b4-7d2a-22e1c91168b3'''
 
-\echo '-- GET /jobs/{id} (client scope): the job with its vessel, approved extra work and progress'
+\echo '-- GET /jobs/{id} (client scope): the job with its vessel (approved extra work and progress are columns of the job)'
 PREPARE job_view(uuid, uuid) AS
-SELECT j.*, v.id, v.name, v.imo_number,
-       (SELECT sum(aw.amount) FROM additional_work aw WHERE aw.job_id = j.id AND aw.status = 'approved'),
-       (SELECT (sum(t.estimated_hours * CASE WHEN t.status = 'done' THEN 100 ELSE t.progress_percent END)
-               / sum(t.estimated_hours))::float8 FROM tasks t WHERE t.job_id = j.id)
+SELECT j.*, v.id, v.name, v.imo_number
 FROM jobs j JOIN vessels v ON v.id = j.vessel_id
-WHERE j.id = $1 AND j.organization_id = $2 LIMIT $3;
+WHERE j.id = $1 AND j.organization_id = $2;
 \o /dev/null
-EXECUTE job_view(:job, :org, 1); EXECUTE job_view(:job, :org, 1); EXECUTE job_view(:job, :org, 1);
-EXECUTE job_view(:job, :org, 1); EXECUTE job_view(:job, :org, 1); EXECUTE job_view(:job, :org, 1);
+EXECUTE job_view(:job, :org); EXECUTE job_view(:job, :org); EXECUTE job_view(:job, :org);
+EXECUTE job_view(:job, :org); EXECUTE job_view(:job, :org); EXECUTE job_view(:job, :org);
 \o
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE job_view(:job, :org, 1);
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE job_view(:job, :org);
+
+\echo '-- daily report: the progress of the job (and whether the caller sees it)'
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT progress_percent FROM jobs WHERE id = :job AND organization_id = :org;
 
 \echo '-- GET /jobs?limit=50 (client scope, newest first; the limit is written into the text)'
 PREPARE job_page(uuid) AS
-SELECT j.*, v.id, v.name, v.imo_number,
-       (SELECT sum(aw.amount) FROM additional_work aw WHERE aw.job_id = j.id AND aw.status = 'approved'),
-       (SELECT (sum(t.estimated_hours * CASE WHEN t.status = 'done' THEN 100 ELSE t.progress_percent END)
-               / sum(t.estimated_hours))::float8 FROM tasks t WHERE t.job_id = j.id)
+SELECT j.*, v.id, v.name, v.imo_number
 FROM jobs j JOIN vessels v ON v.id = j.vessel_id
 WHERE j.organization_id = $1 ORDER BY j.created_at DESC, j.id DESC LIMIT 51;
 \o /dev/null
