@@ -18,10 +18,6 @@ EXECUTE job_view(:job, :org); EXECUTE job_view(:job, :org); EXECUTE job_view(:jo
 \o
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE job_view(:job, :org);
 
-\echo '-- daily report: the progress of the job (and whether the caller sees it)'
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-SELECT progress_percent FROM jobs WHERE id = :job AND organization_id = :org;
-
 \echo '-- GET /jobs?limit=50 (client scope, newest first; the limit is written into the text)'
 PREPARE job_page(uuid) AS
 SELECT j.*, v.id, v.name, v.imo_number
@@ -33,32 +29,32 @@ EXECUTE job_page(:org); EXECUTE job_page(:org); EXECUTE job_page(:org);
 \o
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE job_page(:org);
 
-\echo '-- daily report: hours per task of a day (bounded by the 16-hour cap of a log)'
-PREPARE day_hours(uuid, timestamptz, timestamptz) AS
-SELECT t.id AS task_id, t.title,
-       (sum(extract(epoch FROM least(w.ended_at, $3) - greatest(w.started_at, $2))) / 3600)::float8 AS hours,
-       CASE WHEN t.status = 'done' THEN 100 ELSE t.progress_percent END AS progress_percent
-FROM work_logs w JOIN tasks t ON t.id = w.task_id
-WHERE w.job_id = $1 AND w.started_at < $3 AND w.ended_at > $2
-  AND w.started_at > $2 - interval '16 hours'
-GROUP BY t.id, t.title, t.status, t.progress_percent, t.created_at
-ORDER BY t.created_at, t.id;
+\echo '-- GET /jobs/{id}/daily-report (client scope): the one statement'
+PREPARE day_report(uuid, timestamptz, timestamptz, uuid) AS
+SELECT j.progress_percent,
+  (SELECT coalesce(json_agg(h ORDER BY h.created_at, h.task_id), '[]')::text FROM (
+     SELECT t.id AS task_id, t.title, t.created_at,
+            (sum(extract(epoch FROM least(w.ended_at, $3) - greatest(w.started_at, $2))) / 3600)::float8 AS hours,
+            CASE WHEN t.status = 'done' THEN 100 ELSE t.progress_percent END AS progress_percent
+     FROM work_logs w JOIN tasks t ON t.id = w.task_id
+     WHERE w.job_id = j.id AND w.started_at < $3 AND w.ended_at > $2
+       AND w.started_at > $2 - interval '16 hours'
+     GROUP BY t.id) h) AS tasks,
+  (SELECT coalesce(json_agg(e ORDER BY e.at, e.id), '[]')::text FROM (
+     SELECT e.at, e.id, e.from_status, e.to_status FROM job_events e
+     WHERE e.job_id = j.id AND e.at >= $2 AND e.at < $3 AND e.to_status IS NOT NULL
+       AND e.from_status IS DISTINCT FROM e.to_status) e) AS status_changes,
+  (SELECT coalesce(json_agg(a ORDER BY a.created_at, a.id), '[]')::text FROM (
+     SELECT a.id, a.description, a.amount::text AS amount, a.currency, a.created_at
+     FROM additional_work a WHERE a.job_id = j.id AND a.status = 'pending') a)
+     AS pending_additional_work
+FROM jobs j WHERE j.id = $1 AND j.organization_id = $4;
 \o /dev/null
-EXECUTE day_hours(:job, '2021-05-30 16:00Z', '2021-05-31 16:00Z'); EXECUTE day_hours(:job, '2021-05-30 16:00Z', '2021-05-31 16:00Z');
-EXECUTE day_hours(:job, '2021-05-30 16:00Z', '2021-05-31 16:00Z'); EXECUTE day_hours(:job, '2021-05-30 16:00Z', '2021-05-31 16:00Z');
-EXECUTE day_hours(:job, '2021-05-30 16:00Z', '2021-05-31 16:00Z'); EXECUTE day_hours(:job, '2021-05-30 16:00Z', '2021-05-31 16:00Z');
+EXECUTE day_report(:job, '2021-05-30 16:00Z', '2021-05-31 16:00Z', :org); EXECUTE day_report(:job, '2021-05-30 16:00Z', '2021-05-31 16:00Z', :org);
+EXECUTE day_report(:job, '2021-05-30 16:00Z', '2021-05-31 16:00Z', :org); EXECUTE day_report(:job, '2021-05-30 16:00Z', '2021-05-31 16:00Z', :org);
+EXECUTE day_report(:job, '2021-05-30 16:00Z', '2021-05-31 16:00Z', :org); EXECUTE day_report(:job, '2021-05-30 16:00Z', '2021-05-31 16:00Z', :org);
 \o
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE day_hours(:job, '2021-05-30 16:00Z', '2021-05-31 16:00Z');
-
-\echo '-- daily report: status changes of the day'
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-SELECT at, from_status, to_status FROM job_events
-WHERE job_id = :job AND at >= '2021-05-30 16:00Z' AND at < '2021-05-31 16:00Z' AND to_status IS NOT NULL
-ORDER BY at, id;
-
-\echo '-- daily report: extra work waiting for the client'
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-SELECT * FROM additional_work WHERE job_id = :job AND status = 'pending' ORDER BY created_at, id;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE day_report(:job, '2021-05-30 16:00Z', '2021-05-31 16:00Z', :org);
 
 \echo '-- POST /assignments/{id}/work-logs: the one statement (rolled back)'
 SELECT a.id AS asg, a.technician_id AS tech, a.task_id AS task, t.job_id AS wjob

@@ -147,12 +147,8 @@ fn split_at_parameters(sql: &str) -> Vec<String> {
 /// A parameter of a [`Shape`], of one of the SQL types the shapes bind.
 #[derive(Debug, Clone, Copy)]
 pub enum Param {
-    /// `uuid`.
+    /// `uuid`: the only kind the shapes take so far; add a variant for another type.
     Id(uuid::Uuid),
-    /// `timestamptz`.
-    At(chrono::DateTime<chrono::Utc>),
-    /// `text` (the names of the `text_enum!` values).
-    Text(&'static str),
 }
 
 /// A [`Shape`] with its parameters: a query diesel can run.
@@ -182,8 +178,6 @@ impl<ST> QueryFragment<Pg> for Prebuilt<'_, ST> {
             pass.push_sql(piece);
             match param {
                 Param::Id(id) => pass.push_bind_param::<diesel::sql_types::Uuid, _>(id)?,
-                Param::At(at) => pass.push_bind_param::<diesel::sql_types::Timestamptz, _>(at)?,
-                Param::Text(text) => pass.push_bind_param::<diesel::sql_types::Text, _>(*text)?,
             }
         }
         pass.push_sql(last);

@@ -423,6 +423,8 @@ async fn the_daily_report_adds_up_the_day_in_the_yards_time_zone() {
     assert_eq!(tasks[1]["progress_percent"], 100);
     let changes = report["status_changes"].as_array().unwrap();
     assert_eq!(changes.len(), 2, "{changes:?}");
+    assert_eq!(changes[0]["at"], iso(at(day, 15, 0)));
+    assert_eq!(changes[1]["at"], iso(at(day, 16, 30)));
     assert_eq!(
         (
             changes[0]["from_status"].as_str(),

@@ -30,7 +30,7 @@ use crate::{
 };
 
 /// The ids of the jobs a technician (by user id, bound as `$n`) has a live assignment on.
-const TECHNICIAN_JOBS: &str = "SELECT t.job_id FROM assignments a \
+pub(crate) const TECHNICIAN_JOBS: &str = "SELECT t.job_id FROM assignments a \
      JOIN tasks t ON t.id = a.task_id JOIN technicians tc ON tc.id = a.technician_id \
      WHERE a.removed_at IS NULL AND tc.user_id = ";
 
@@ -360,7 +360,7 @@ fn view(job: Job, vessel: VesselSummary, approved: &BigDecimal, progress: f64) -
 }
 
 /// Progress as shown: one decimal.
-fn shown_progress(progress: f64) -> f64 {
+pub fn shown_progress(progress: f64) -> f64 {
     (progress * 10.0).round() / 10.0
 }
 
@@ -386,22 +386,6 @@ static JOB_VIEW: LazyLock<Scoped<JobRowSql>> = LazyLock::new(|| {
             ))
     )
 });
-
-/// One job's progress.
-static JOB_PROGRESS: LazyLock<Scoped<Double>> = LazyLock::new(|| {
-    scoped_shapes!(
-        jobs::table
-            .filter(jobs::id.eq(Uuid::nil()))
-            .select(jobs::progress_percent)
-    )
-});
-
-/// A job's hours-weighted progress as shown, within the caller's scope (what the daily
-/// report needs of the job, and whether the caller may see it).
-pub async fn progress(mut conn: &AsyncPgConnection, id: Uuid, scope: Scope) -> QueryResult<f64> {
-    let progress: f64 = JOB_PROGRESS.with(id, scope).get_result(&mut conn).await?;
-    Ok(shown_progress(progress))
-}
 
 /// One job, as the API shows it, within the caller's scope.
 ///
@@ -571,31 +555,6 @@ pub async fn list_additional_work(
 }
 
 /// An item of additional work with its job's status, if the job is in the caller's scope.
-/// The items of a job still waiting for the client's decision, oldest first (shared
-/// connection: pipelined with the other reads of a daily report).
-pub async fn pending_additional_work(
-    mut conn: &AsyncPgConnection,
-    job_id: Uuid,
-) -> QueryResult<Vec<AdditionalWork>> {
-    static PENDING: LazyLock<Shape<SqlTypeOf<AsSelect<AdditionalWork, Pg>>>> =
-        LazyLock::new(|| {
-            Shape::of(
-                &additional_work::table
-                    .filter(additional_work::job_id.eq(Uuid::nil()))
-                    .filter(additional_work::status.eq(AdditionalWorkStatus::Pending))
-                    .select(AdditionalWork::as_select())
-                    .order((additional_work::created_at, additional_work::id)),
-            )
-        });
-    PENDING
-        .with(vec![
-            Param::Id(job_id),
-            Param::Text(AdditionalWorkStatus::Pending.as_str()),
-        ])
-        .load(&mut conn)
-        .await
-}
-
 /// An item of additional work in the caller's scope, with its job locked so a decision
 /// and a close cannot interleave.
 pub async fn lock_additional_work(

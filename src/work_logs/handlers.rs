@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use super::{
     models::{
-        Assignment, CreateAssignment, CreateWorkLog, DailyReport, DailyReportQuery, MyAssignment,
-        PendingAdditionalWork, WorkLog,
+        Assignment, CreateAssignment, CreateWorkLog, DailyReport, DailyReportQuery, DailyTask,
+        MyAssignment, WorkLog,
     },
     queries::{self, NewWorkLog, round2},
 };
@@ -407,31 +407,28 @@ pub async fn daily_report(
     let date = query.date.unwrap_or_else(|| yard.today());
     let (start, end) = yard.day_bounds(date);
     let conn = db.get().await?;
-    // Four independent reads, sent together on the one connection (pipelined): one wait
-    // for the database instead of four. The job's read decides visibility (404); the
-    // others are only used when it succeeds.
-    let (progress_percent, tasks, status_changes, pending) = futures_util::try_join!(
-        jobs::progress(&conn, job_id, user.scope()),
-        queries::hours_by_task(&conn, job_id, start, end),
-        queries::status_changes(&conn, job_id, start, end),
-        jobs::pending_additional_work(&conn, job_id),
-    )?;
-    let pending = pending
-        .into_iter()
-        .map(|w| PendingAdditionalWork {
-            id: w.id,
-            description: w.description,
-            amount: crate::money::format_amount(&w.amount),
-            currency: w.currency,
-        })
-        .collect();
+    // One statement: the job's row decides visibility (404) and carries the progress, the
+    // day's hours, status changes and pending extra work come as JSON arrays beside it.
+    let row = queries::day_report(&conn, job_id, user.scope(), start, end).await?;
+    let parsed = |what: &str, text: &str| {
+        ApiError::Internal(anyhow::anyhow!("daily report {what} {text:?}: unreadable"))
+    };
+    let mut tasks: Vec<DailyTask> =
+        serde_json::from_str(&row.tasks).map_err(|_| parsed("tasks", &row.tasks))?;
+    for task in &mut tasks {
+        task.hours = round2(task.hours);
+    }
+    let status_changes = serde_json::from_str(&row.status_changes)
+        .map_err(|_| parsed("status changes", &row.status_changes))?;
+    let pending_additional_work = serde_json::from_str(&row.pending_additional_work)
+        .map_err(|_| parsed("pending work", &row.pending_additional_work))?;
     Ok(HttpResponse::Ok().json(DailyReport {
         job_id,
         date,
         hours_total: round2(tasks.iter().map(|t| t.hours).sum()),
         tasks,
         status_changes,
-        pending_additional_work: pending,
-        progress_percent,
+        pending_additional_work,
+        progress_percent: jobs::shown_progress(row.progress_percent),
     }))
 }

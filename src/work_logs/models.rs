@@ -207,7 +207,7 @@ pub struct DailyReportQuery {
 }
 
 /// Hours and progress of one task on the day.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct DailyTask {
     /// Task.
     pub task_id: Uuid,
@@ -220,7 +220,7 @@ pub struct DailyTask {
 }
 
 /// A status change on the day.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct DailyStatusChange {
     /// When.
     pub at: DateTime<Utc>,
@@ -231,7 +231,7 @@ pub struct DailyStatusChange {
 }
 
 /// Additional work waiting for the owner's decision.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PendingAdditionalWork {
     /// Item id (decide with `POST /additional-work/{id}/decision`).
     pub id: Uuid,

@@ -7,15 +7,13 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use std::sync::LazyLock;
 use uuid::Uuid;
 
-use super::models::{
-    AssignmentRow, DailyStatusChange, DailyTask, JobSummary, MyAssignment, Named, TaskSummary,
-    WorkLogRow,
-};
+use super::models::{AssignmentRow, JobSummary, MyAssignment, Named, TaskSummary, WorkLogRow};
 use crate::{
-    db::{Cached, Param, Shape},
+    auth::Scope,
+    db::Cached,
     jobs::rules::JobStatus,
     pagination::PageRequest,
-    schema::{assignments, job_events, jobs, tasks, technicians, users, work_logs},
+    schema::{assignments, jobs, tasks, technicians, users, work_logs},
     tasks::models::TaskStatus,
 };
 
@@ -263,7 +261,7 @@ pub async fn work_log_conflict(
 }
 
 /// The statement of [`log_work`].
-static LOG_WORK_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+static LOG_WORK_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
         "WITH asg AS ( \
                 SELECT a.id, a.technician_id, a.task_id, t.job_id, t.title \
@@ -380,99 +378,92 @@ pub async fn job_work_logs(
         .await
 }
 
+/// Everything a daily report reads, in one statement: the job's progress (its row also
+/// decides whether the caller sees the job) and, as JSON arrays, the hours per task of
+/// `[start, end)`, the status changes in it and the additional work still pending.
 #[derive(QueryableByName)]
-struct TaskHours {
-    #[diesel(sql_type = diesel::sql_types::Uuid)]
-    task_id: Uuid,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    title: String,
+pub struct DayRow {
+    /// The job's progress now, as stored on its row.
     #[diesel(sql_type = Double)]
-    hours: f64,
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    progress_percent: i32,
+    pub progress_percent: f64,
+    /// `[{task_id, title, hours, progress_percent}]`, in task order.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub tasks: String,
+    /// `[{at, from_status, to_status}]`, in time order.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub status_changes: String,
+    /// `[{id, description, amount, currency}]`, oldest first.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub pending_additional_work: String,
 }
 
-/// Hours per task logged on a job within `[start, end)` (work crossing the bounds is
-/// clipped), with each task's progress now. A log lasts at most 16 hours (the table's
-/// `work_logs_period` check), so only logs started in the 16 hours before `start` can
-/// reach into the day: that bound keeps the index scan to the day and lets PostgreSQL
-/// reuse one generic plan instead of planning every execution.
-pub async fn hours_by_task(
+/// The daily report's statement without the caller's scope: `$1` job, `[$2, $3)` the day.
+///
+/// Hours: work crossing the bounds is clipped. A log lasts at most 16 hours (the table's
+/// `work_logs_period` check), so only logs started in the 16 hours before `$2` can reach
+/// into the day: that bound keeps the index scan to the day and lets PostgreSQL reuse one
+/// generic plan instead of planning every execution. Status changes: timeline entries
+/// whose status actually changed.
+const DAY_REPORT: &str = "SELECT j.progress_percent, \
+  (SELECT coalesce(json_agg(h ORDER BY h.created_at, h.task_id), '[]')::text FROM ( \
+     SELECT t.id AS task_id, t.title, t.created_at, \
+            (sum(extract(epoch FROM least(w.ended_at, $3) - greatest(w.started_at, $2))) / 3600)::float8 AS hours, \
+            CASE WHEN t.status = 'done' THEN 100 ELSE t.progress_percent END AS progress_percent \
+     FROM work_logs w JOIN tasks t ON t.id = w.task_id \
+     WHERE w.job_id = j.id AND w.started_at < $3 AND w.ended_at > $2 \
+       AND w.started_at > $2 - interval '16 hours' \
+     GROUP BY t.id) h) AS tasks, \
+  (SELECT coalesce(json_agg(e ORDER BY e.at, e.id), '[]')::text FROM ( \
+     SELECT e.at, e.id, e.from_status, e.to_status FROM job_events e \
+     WHERE e.job_id = j.id AND e.at >= $2 AND e.at < $3 AND e.to_status IS NOT NULL \
+       AND e.from_status IS DISTINCT FROM e.to_status) e) AS status_changes, \
+  (SELECT coalesce(json_agg(a ORDER BY a.created_at, a.id), '[]')::text FROM ( \
+     SELECT a.id, a.description, a.amount::text AS amount, a.currency, a.created_at \
+     FROM additional_work a WHERE a.job_id = j.id AND a.status = 'pending') a) \
+     AS pending_additional_work \
+FROM jobs j WHERE j.id = $1";
+
+/// The texts of [`DAY_REPORT`] per kind of caller (`$4`: the organisation or the user).
+static DAY_REPORT_SCOPED: LazyLock<[String; 3]> = LazyLock::new(|| {
+    [
+        DAY_REPORT.to_owned(),
+        format!("{DAY_REPORT} AND j.organization_id = $4"),
+        format!(
+            "{DAY_REPORT} AND j.id IN ({}$4)",
+            crate::jobs::queries::TECHNICIAN_JOBS
+        ),
+    ]
+});
+
+/// What the daily report of `job_id` for `[start, end)` reads, within the caller's scope.
+pub async fn day_report(
     mut conn: &AsyncPgConnection,
     job_id: Uuid,
+    scope: Scope,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
-) -> QueryResult<Vec<DailyTask>> {
-    let rows: Vec<TaskHours> = Cached(diesel::sql_query(
-        "SELECT t.id AS task_id, t.title, \
-                (sum(extract(epoch FROM least(w.ended_at, $3) - greatest(w.started_at, $2))) / 3600)::float8 AS hours, \
-                CASE WHEN t.status = 'done' THEN 100 ELSE t.progress_percent END AS progress_percent \
-         FROM work_logs w JOIN tasks t ON t.id = w.task_id \
-         WHERE w.job_id = $1 AND w.started_at < $3 AND w.ended_at > $2 \
-           AND w.started_at > $2 - interval '16 hours' \
-         GROUP BY t.id, t.title, t.status, t.progress_percent, t.created_at \
-         ORDER BY t.created_at, t.id",
-    )
-    .bind::<diesel::sql_types::Uuid, _>(job_id)
-    .bind::<Timestamptz, _>(start)
-    .bind::<Timestamptz, _>(end))
-    .load(&mut conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| DailyTask {
-            task_id: r.task_id,
-            title: r.title,
-            hours: round2(r.hours),
-            progress_percent: r.progress_percent,
-        })
-        .collect())
+) -> QueryResult<DayRow> {
+    let texts = &*DAY_REPORT_SCOPED;
+    let (text, scope_id) = match scope {
+        Scope::Yard => (&texts[0], None),
+        Scope::Organization(org) => (&texts[1], Some(org)),
+        Scope::Technician(user) => (&texts[2], Some(user)),
+    };
+    let query = diesel::sql_query(text.as_str())
+        .bind::<diesel::sql_types::Uuid, _>(job_id)
+        .bind::<Timestamptz, _>(start)
+        .bind::<Timestamptz, _>(end);
+    match scope_id {
+        None => Cached(query).get_result(&mut conn).await,
+        Some(id) => {
+            Cached(query.bind::<diesel::sql_types::Uuid, _>(id))
+                .get_result(&mut conn)
+                .await
+        }
+    }
 }
 
 /// Hours to two decimals, as shown.
 pub fn round2(hours: f64) -> f64 {
     (hours * 100.0).round() / 100.0
-}
-
-/// Status changes of a job within `[start, end)`, in time order.
-pub async fn status_changes(
-    mut conn: &AsyncPgConnection,
-    job_id: Uuid,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-) -> QueryResult<Vec<DailyStatusChange>> {
-    type Row = (
-        Timestamptz,
-        Nullable<diesel::sql_types::Text>,
-        Nullable<diesel::sql_types::Text>,
-    );
-    static CHANGES: LazyLock<Shape<Row>> = LazyLock::new(|| {
-        let at = DateTime::<Utc>::UNIX_EPOCH;
-        Shape::of(
-            &job_events::table
-                .filter(job_events::job_id.eq(Uuid::nil()))
-                .filter(job_events::at.ge(at))
-                .filter(job_events::at.lt(at))
-                .filter(job_events::to_status.is_not_null())
-                .select((
-                    job_events::at,
-                    job_events::from_status,
-                    job_events::to_status,
-                ))
-                .order((job_events::at, job_events::id)),
-        )
-    });
-    let rows: Vec<(DateTime<Utc>, Option<JobStatus>, Option<JobStatus>)> = CHANGES
-        .with(vec![Param::Id(job_id), Param::At(start), Param::At(end)])
-        .load(&mut conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter(|(_, from, to)| from != to)
-        .map(|(at, from_status, to_status)| DailyStatusChange {
-            at,
-            from_status,
-            to_status,
-        })
-        .collect())
 }
