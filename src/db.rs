@@ -118,12 +118,9 @@ impl<ST> Shape<ST> {
     /// # Panics
     /// When the count is not the shape's: a programming error, found by any test that
     /// runs the query.
-    pub fn with(&self, params: Vec<Param>) -> Prebuilt<'_, ST> {
-        assert_eq!(params.len(), self.parameters(), "one value per parameter");
-        Prebuilt {
-            shape: self,
-            params,
-        }
+    pub fn with(&self, ids: Vec<uuid::Uuid>) -> Prebuilt<'_, ST> {
+        assert_eq!(ids.len(), self.parameters(), "one id per parameter");
+        Prebuilt { shape: self, ids }
     }
 }
 
@@ -144,17 +141,11 @@ fn split_at_parameters(sql: &str) -> Vec<String> {
     pieces
 }
 
-/// A parameter of a [`Shape`], of one of the SQL types the shapes bind.
-#[derive(Debug, Clone, Copy)]
-pub enum Param {
-    /// `uuid`: the only kind the shapes take so far; add a variant for another type.
-    Id(uuid::Uuid),
-}
-
-/// A [`Shape`] with its parameters: a query diesel can run.
+/// A [`Shape`] with its parameters (ids: the only kind the shapes take so far): a query
+/// diesel can run.
 pub struct Prebuilt<'a, ST> {
     shape: &'a Shape<ST>,
-    params: Vec<Param>,
+    ids: Vec<uuid::Uuid>,
 }
 
 impl<ST> QueryId for Prebuilt<'_, ST> {
@@ -174,11 +165,9 @@ impl<ST> QueryFragment<Pg> for Prebuilt<'_, ST> {
             .pieces
             .split_last()
             .expect("a shape has at least one piece");
-        for (piece, param) in pieces.iter().zip(&self.params) {
+        for (piece, id) in pieces.iter().zip(&self.ids) {
             pass.push_sql(piece);
-            match param {
-                Param::Id(id) => pass.push_bind_param::<diesel::sql_types::Uuid, _>(id)?,
-            }
+            pass.push_bind_param::<diesel::sql_types::Uuid, _>(id)?;
         }
         pass.push_sql(last);
         Ok(())
@@ -316,7 +305,7 @@ pub async fn run_migrations(database_url: &str) -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Param, Shape, split_at_parameters, split_database_url};
+    use super::{Shape, split_at_parameters, split_database_url};
     use crate::schema::jobs;
     use diesel::prelude::*;
 
@@ -343,8 +332,7 @@ mod tests {
         assert_eq!(shape.parameters(), 2);
         let ids = [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()];
         assert_eq!(
-            diesel::debug_query::<diesel::pg::Pg, _>(&shape.with(ids.map(Param::Id).to_vec()))
-                .to_string(),
+            diesel::debug_query::<diesel::pg::Pg, _>(&shape.with(ids.to_vec())).to_string(),
             format!(
                 "{} -- binds: [{}, {}]",
                 diesel::debug_query::<diesel::pg::Pg, _>(&query)

@@ -3,7 +3,7 @@
 use crate::http::Json;
 use actix_web::{HttpResponse, web};
 use chrono::{Datelike, Utc};
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
 use super::{
@@ -362,7 +362,7 @@ pub async fn transition(
             }
         }
         let invoice = if to == JobStatus::Closed {
-            Some(invoice_total(conn, &job).await?)
+            Some(invoice_total(&job)?)
         } else {
             None
         };
@@ -379,16 +379,13 @@ pub async fn transition(
     Ok(job_response(actix_web::http::StatusCode::OK, &view))
 }
 
-/// Quote plus approved additional work, in the quote's currency.
-async fn invoice_total(
-    conn: &mut AsyncPgConnection,
-    job: &super::models::Job,
-) -> Result<(bigdecimal::BigDecimal, String), ApiError> {
+/// Quote plus approved additional work, in the quote's currency, of a locked job (its
+/// approved sum is current: the database recounts it under the same row lock).
+fn invoice_total(job: &super::models::Job) -> Result<(bigdecimal::BigDecimal, String), ApiError> {
     let (Some(quote), Some(currency)) = (&job.quote_amount, &job.quote_currency) else {
         return Err(anyhow::anyhow!("job {} reached close without a quote", job.id).into());
     };
-    let extra = queries::approved_additional_work(conn, job.id).await?;
-    Ok((quote + extra, currency.clone()))
+    Ok((quote + &job.additional_work_approved, currency.clone()))
 }
 
 /// The job's timeline, oldest first; clients do not see the names of yard staff.

@@ -62,6 +62,10 @@ pub struct Job {
     pub updated_at: DateTime<Utc>,
     /// Incremented on every change; the `ETag`.
     pub version: i32,
+    /// Sum of the approved additional work, kept by the database (migration 7).
+    pub additional_work_approved: BigDecimal,
+    /// Hours-weighted progress of the tasks, kept by the database (migration 7).
+    pub progress_percent: f64,
 }
 
 /// The vessel embedded in a job.

@@ -8,7 +8,7 @@ use diesel::{
     dsl::{AsSelect, SqlTypeOf, sql},
     pg::Pg,
     prelude::*,
-    sql_types::{Bool, Double, Numeric},
+    sql_types::Bool,
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use std::sync::LazyLock;
@@ -23,7 +23,7 @@ use super::{
 };
 use crate::{
     auth::{Role, Scope},
-    db::{Cached, Paged, Param, Prebuilt, Shape},
+    db::{Cached, Paged, Prebuilt, Shape},
     money::Money,
     pagination::PageRequest,
     schema::{additional_work, job_events, job_number_counters, jobs, users, vessels},
@@ -99,22 +99,11 @@ impl<ST> Scoped<ST> {
     /// The query of row `id` as `scope` may see it.
     pub fn with(&self, id: Uuid, scope: Scope) -> Prebuilt<'_, ST> {
         match scope {
-            Scope::Yard => self.yard.with(vec![Param::Id(id)]),
-            Scope::Organization(org) => self.organization.with(vec![Param::Id(id), Param::Id(org)]),
-            Scope::Technician(user) => self.technician.with(vec![Param::Id(id), Param::Id(user)]),
+            Scope::Yard => self.yard.with(vec![id]),
+            Scope::Organization(org) => self.organization.with(vec![id, org]),
+            Scope::Technician(user) => self.technician.with(vec![id, user]),
         }
     }
-}
-
-/// The [`Scoped`] texts of a query on `jobs` filtered by the job's id.
-macro_rules! scoped_shapes {
-    ($query:expr) => {
-        Scoped {
-            yard: Shape::of(&$query),
-            organization: Shape::of(&$query.filter(jobs::organization_id.eq(Uuid::nil()))),
-            technician: Shape::of(&$query.filter(technician_sees_job(Uuid::nil()))),
-        }
-    };
 }
 
 macro_rules! in_scope {
@@ -296,30 +285,11 @@ pub async fn set_quote(
     touch(conn, id).await
 }
 
-/// Sum of a job's approved additional work.
-pub async fn approved_additional_work(
-    conn: &mut AsyncPgConnection,
-    job_id: Uuid,
-) -> QueryResult<BigDecimal> {
-    let total: Option<BigDecimal> = additional_work::table
-        .filter(additional_work::job_id.eq(job_id))
-        .filter(additional_work::status.eq(AdditionalWorkStatus::Approved))
-        .select(diesel::dsl::sum(additional_work::amount))
-        .first(conn)
-        .await?;
-    Ok(total.unwrap_or_else(|| BigDecimal::from(0)))
-}
-
-/// A job row as loaded for its view: the job, its vessel, and the rollups the database
-/// keeps on the job row (approved additional work, hours-weighted progress).
-pub type JobRow = (Job, VesselSummary, BigDecimal, f64);
+/// A job row as loaded for its view: the job and its vessel.
+pub type JobRow = (Job, VesselSummary);
 
 /// Turns a loaded row into the API view.
-pub fn to_view((job, vessel, approved, progress): JobRow) -> JobView {
-    view(job, vessel, &approved, progress)
-}
-
-fn view(job: Job, vessel: VesselSummary, approved: &BigDecimal, progress: f64) -> JobView {
+pub fn to_view((job, vessel): JobRow) -> JobView {
     let quote = match (&job.quote_amount, &job.quote_currency) {
         (Some(amount), Some(currency)) => Some(QuoteView {
             amount: crate::money::format_amount(amount),
@@ -332,7 +302,7 @@ fn view(job: Job, vessel: VesselSummary, approved: &BigDecimal, progress: f64) -
     let additional_work_total = job
         .quote_currency
         .as_deref()
-        .map(|c| Money::new(approved, c));
+        .map(|c| Money::new(&job.additional_work_approved, c));
     let invoiced_total = match (&job.invoiced_amount, &job.invoiced_currency) {
         (Some(amount), Some(currency)) => Some(Money::new(amount, currency)),
         _ => None,
@@ -351,7 +321,7 @@ fn view(job: Job, vessel: VesselSummary, approved: &BigDecimal, progress: f64) -
         additional_work_total,
         planned_start: job.planned_start,
         planned_end: job.planned_end,
-        progress_percent: shown_progress(progress),
+        progress_percent: shown_progress(job.progress_percent),
         invoiced_total,
         created_at: job.created_at,
         updated_at: job.updated_at,
@@ -368,23 +338,21 @@ pub fn shown_progress(progress: f64) -> f64 {
 type JobRowSql = (
     SqlTypeOf<AsSelect<Job, Pg>>,
     SqlTypeOf<AsSelect<VesselSummary, Pg>>,
-    Numeric,
-    Double,
 );
 
 /// One job as loaded for its view.
 static JOB_VIEW: LazyLock<Scoped<JobRowSql>> = LazyLock::new(|| {
-    scoped_shapes!(
+    let one = || {
         jobs::table
             .inner_join(vessels::table)
             .filter(jobs::id.eq(Uuid::nil()))
-            .select((
-                Job::as_select(),
-                VesselSummary::as_select(),
-                jobs::additional_work_approved,
-                jobs::progress_percent,
-            ))
-    )
+            .select((Job::as_select(), VesselSummary::as_select()))
+    };
+    Scoped {
+        yard: Shape::of(&one()),
+        organization: Shape::of(&one().filter(jobs::organization_id.eq(Uuid::nil()))),
+        technician: Shape::of(&one().filter(technician_sees_job(Uuid::nil()))),
+    }
 });
 
 /// One job, as the API shows it, within the caller's scope.
@@ -408,12 +376,7 @@ pub async fn list(
 ) -> QueryResult<Vec<JobRow>> {
     let mut query = jobs::table
         .inner_join(vessels::table)
-        .select((
-            Job::as_select(),
-            VesselSummary::as_select(),
-            jobs::additional_work_approved,
-            jobs::progress_percent,
-        ))
+        .select((Job::as_select(), VesselSummary::as_select()))
         .into_boxed();
     query = in_scope!(query, scope);
     if let Some(status) = filter.status {
@@ -554,7 +517,6 @@ pub async fn list_additional_work(
         .await
 }
 
-/// An item of additional work with its job's status, if the job is in the caller's scope.
 /// An item of additional work in the caller's scope, with its job locked so a decision
 /// and a close cannot interleave.
 pub async fn lock_additional_work(

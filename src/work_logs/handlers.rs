@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use super::{
     models::{
-        Assignment, CreateAssignment, CreateWorkLog, DailyReport, DailyReportQuery, DailyTask,
-        MyAssignment, WorkLog,
+        Assignment, CreateAssignment, CreateWorkLog, DailyReport, DailyReportQuery, MyAssignment,
+        WorkLog,
     },
     queries::{self, NewWorkLog, round2},
 };
@@ -407,28 +407,15 @@ pub async fn daily_report(
     let date = query.date.unwrap_or_else(|| yard.today());
     let (start, end) = yard.day_bounds(date);
     let conn = db.get().await?;
-    // One statement: the job's row decides visibility (404) and carries the progress, the
-    // day's hours, status changes and pending extra work come as JSON arrays beside it.
-    let row = queries::day_report(&conn, job_id, user.scope(), start, end).await?;
-    let parsed = |what: &str, text: &str| {
-        ApiError::Internal(anyhow::anyhow!("daily report {what} {text:?}: unreadable"))
-    };
-    let mut tasks: Vec<DailyTask> =
-        serde_json::from_str(&row.tasks).map_err(|_| parsed("tasks", &row.tasks))?;
-    for task in &mut tasks {
-        task.hours = round2(task.hours);
-    }
-    let status_changes = serde_json::from_str(&row.status_changes)
-        .map_err(|_| parsed("status changes", &row.status_changes))?;
-    let pending_additional_work = serde_json::from_str(&row.pending_additional_work)
-        .map_err(|_| parsed("pending work", &row.pending_additional_work))?;
+    // One statement: the job's row decides visibility (404) and carries the progress.
+    let day = queries::day_report(&conn, job_id, user.scope(), start, end).await?;
     Ok(HttpResponse::Ok().json(DailyReport {
         job_id,
         date,
-        hours_total: round2(tasks.iter().map(|t| t.hours).sum()),
-        tasks,
-        status_changes,
-        pending_additional_work,
-        progress_percent: jobs::shown_progress(row.progress_percent),
+        hours_total: round2(day.tasks.iter().map(|t| t.hours).sum()),
+        tasks: day.tasks,
+        status_changes: day.status_changes,
+        pending_additional_work: day.pending_additional_work,
+        progress_percent: jobs::shown_progress(day.progress_percent),
     }))
 }

@@ -7,7 +7,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use std::sync::LazyLock;
 use uuid::Uuid;
 
-use super::models::{AssignmentRow, JobSummary, MyAssignment, Named, TaskSummary, WorkLogRow};
+use super::models::{
+    AssignmentRow, DailyStatusChange, DailyTask, JobSummary, MyAssignment, Named,
+    PendingAdditionalWork, TaskSummary, WorkLogRow,
+};
 use crate::{
     auth::Scope,
     db::Cached,
@@ -382,19 +385,35 @@ pub async fn job_work_logs(
 /// decides whether the caller sees the job) and, as JSON arrays, the hours per task of
 /// `[start, end)`, the status changes in it and the additional work still pending.
 #[derive(QueryableByName)]
-pub struct DayRow {
-    /// The job's progress now, as stored on its row.
+struct DayRow {
     #[diesel(sql_type = Double)]
-    pub progress_percent: f64,
+    progress_percent: f64,
     /// `[{task_id, title, hours, progress_percent}]`, in task order.
     #[diesel(sql_type = diesel::sql_types::Text)]
-    pub tasks: String,
+    tasks: String,
     /// `[{at, from_status, to_status}]`, in time order.
     #[diesel(sql_type = diesel::sql_types::Text)]
-    pub status_changes: String,
+    status_changes: String,
     /// `[{id, description, amount, currency}]`, oldest first.
     #[diesel(sql_type = diesel::sql_types::Text)]
-    pub pending_additional_work: String,
+    pending_additional_work: String,
+}
+
+/// What a daily report shows of its day, read back from [`DayRow`].
+pub struct Day {
+    /// The job's progress now, as stored on its row.
+    pub progress_percent: f64,
+    /// Hours per task (two decimals), in task order.
+    pub tasks: Vec<DailyTask>,
+    /// Status changes, in time order.
+    pub status_changes: Vec<DailyStatusChange>,
+    /// Additional work still pending, oldest first.
+    pub pending_additional_work: Vec<PendingAdditionalWork>,
+}
+
+/// A JSON column of [`DayRow`] as the structs it holds.
+fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> QueryResult<T> {
+    serde_json::from_str(text).map_err(|e| diesel::result::Error::DeserializationError(e.into()))
 }
 
 /// The daily report's statement without the caller's scope: `$1` job, `[$2, $3)` the day.
@@ -435,14 +454,14 @@ static DAY_REPORT_SCOPED: LazyLock<[String; 3]> = LazyLock::new(|| {
     ]
 });
 
-/// What the daily report of `job_id` for `[start, end)` reads, within the caller's scope.
+/// The daily report of `job_id` for `[start, end)`, within the caller's scope.
 pub async fn day_report(
     mut conn: &AsyncPgConnection,
     job_id: Uuid,
     scope: Scope,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
-) -> QueryResult<DayRow> {
+) -> QueryResult<Day> {
     let texts = &*DAY_REPORT_SCOPED;
     let (text, scope_id) = match scope {
         Scope::Yard => (&texts[0], None),
@@ -453,14 +472,24 @@ pub async fn day_report(
         .bind::<diesel::sql_types::Uuid, _>(job_id)
         .bind::<Timestamptz, _>(start)
         .bind::<Timestamptz, _>(end);
-    match scope_id {
-        None => Cached(query).get_result(&mut conn).await,
+    let row: DayRow = match scope_id {
+        None => Cached(query).get_result(&mut conn).await?,
         Some(id) => {
             Cached(query.bind::<diesel::sql_types::Uuid, _>(id))
                 .get_result(&mut conn)
-                .await
+                .await?
         }
+    };
+    let mut tasks: Vec<DailyTask> = from_json(&row.tasks)?;
+    for task in &mut tasks {
+        task.hours = round2(task.hours);
     }
+    Ok(Day {
+        progress_percent: row.progress_percent,
+        tasks,
+        status_changes: from_json(&row.status_changes)?,
+        pending_additional_work: from_json(&row.pending_additional_work)?,
+    })
 }
 
 /// Hours to two decimals, as shown.
