@@ -512,3 +512,56 @@ async fn no_password_token_or_hash_reaches_the_log_even_at_trace_level() {
         );
     }
 }
+
+/// A login waiting for a password hasher gives its database connection back: with one
+/// connection in the pool and the only hasher held busy, other requests still get through.
+/// (Were the connection held, the request below would wait for the hasher forever.)
+#[tokio::test]
+async fn a_login_waiting_for_a_hasher_holds_no_database_connection() {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+    let app = TestApp::spawn_sized(1, 1).await;
+    let manager = app.manager().await;
+    let (_, email) = app.insert_user(Role::Technician, None).await;
+
+    // Hold the only hasher until released.
+    let (release, gate) = std::sync::mpsc::channel::<()>();
+    let held = app
+        .passwords
+        .submit(move |_| gate.recv().is_ok())
+        .expect("queued");
+    let login = {
+        let http = app.http.clone();
+        let url = format!("{}/api/v1/auth/login", app.address);
+        let body = json!({"email": email.clone(), "password": PASSWORD});
+        tokio::spawn(async move { http.post(url).json(&body).send().await })
+    };
+    // The login has reserved its attempt (with the pool's one connection) once its row is
+    // there; it then reads the user and waits for the hasher.
+    let mut direct = AsyncPgConnection::establish(&app.database_url())
+        .await
+        .expect("direct connection");
+    let reserved = format!(
+        "SELECT 1 FROM login_failures WHERE email_key = '{}'",
+        email.to_lowercase()
+    );
+    loop {
+        let rows = diesel::sql_query(&reserved)
+            .execute(&mut direct)
+            .await
+            .expect("query");
+        if rows == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let beside = tokio::time::timeout(std::time::Duration::from_secs(30), me(&app, &manager.token))
+        .await
+        .expect("a request beside the waiting login got a connection");
+    beside.expect(200);
+    assert!(!login.is_finished(), "the login waits for the held hasher");
+
+    release.send(()).expect("release");
+    assert!(held.await.expect("the held work ran"));
+    let reply = login.await.expect("task").expect("response");
+    assert_eq!(reply.status(), 200);
+}

@@ -114,17 +114,22 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
     let email_key = email.trim().to_lowercase();
-    let mut conn = db.get().await?;
-    let attempt = match queries::reserve_attempt(&mut conn, &email_key).await? {
-        Ok(attempt) => attempt,
-        Err(retry_after_secs) => return Err(ApiError::TooManyRequests { retry_after_secs }),
+    let (attempt, user) = {
+        let mut conn = db.get().await?;
+        let attempt = match queries::reserve_attempt(&mut conn, &email_key).await? {
+            Ok(attempt) => attempt,
+            Err(retry_after_secs) => return Err(ApiError::TooManyRequests { retry_after_secs }),
+        };
+        (attempt, users::by_email(&mut conn, &email_key).await?)
     };
-    let user = users::by_email(&mut conn, &email_key).await?;
+    // The connection goes back to the pool while the hash runs (and waits its turn): a
+    // burst of logins must not hold the connections every other request needs.
     // Always verify, against a decoy hash when the email is unknown: same work, same time.
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     let matches = passwords.verify(password, hash).await?;
     match user {
         Some(user) if matches && user.active => {
+            let mut conn = db.get().await?;
             queries::forget_attempt(&mut conn, attempt).await?;
             let tokens = issue_tokens(&mut conn, &keys, user, None).await?;
             Ok(HttpResponse::Ok().json(tokens))
@@ -223,11 +228,16 @@ pub async fn change_password(
         new_password,
     } = body.into_inner();
     check_new_password("new_password", &new_password).map_err(|e| ApiError::Validation(vec![e]))?;
-    let mut conn = db.get().await?;
-    let account = users::by_id(&mut conn, user.id).await?;
-    let attempt = match queries::reserve_attempt(&mut conn, &account.email.to_lowercase()).await? {
-        Ok(attempt) => attempt,
-        Err(retry_after_secs) => return Err(ApiError::TooManyRequests { retry_after_secs }),
+    // As in login, no connection is held while a hash runs.
+    let (account, attempt) = {
+        let mut conn = db.get().await?;
+        let account = users::by_id(&mut conn, user.id).await?;
+        match queries::reserve_attempt(&mut conn, &account.email.to_lowercase()).await? {
+            Ok(attempt) => (account, attempt),
+            Err(retry_after_secs) => {
+                return Err(ApiError::TooManyRequests { retry_after_secs });
+            }
+        }
     };
     if !passwords
         .verify(current_password, Some(account.password_hash))
@@ -238,8 +248,9 @@ pub async fn change_password(
             "is not your current password",
         )]));
     }
-    queries::forget_attempt(&mut conn, attempt).await?;
     let new_hash = passwords.hash(new_password).await?;
+    let mut conn = db.get().await?;
+    queries::forget_attempt(&mut conn, attempt).await?;
     conn.transaction(async |conn| {
         users::set_password(conn, user.id, &new_hash).await?;
         queries::revoke_all_for_user(conn, user.id).await

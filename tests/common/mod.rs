@@ -188,6 +188,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     /// A pool on the test database, for fixtures and for checking what was stored.
     pub db: Db,
+    /// The server's password hashers.
+    pub passwords: password::Passwords,
     database: Option<String>,
     server: ServerHandle,
 }
@@ -195,6 +197,12 @@ pub struct TestApp {
 impl TestApp {
     /// Starts the server on a new database cloned from the migrated template.
     pub async fn spawn() -> Self {
+        Self::spawn_sized(8, 2).await
+    }
+
+    /// Starts the server on a new database with `pool_size` connections and `hashers`
+    /// password hashing threads.
+    pub async fn spawn_sized(pool_size: usize, hashers: usize) -> Self {
         let template = template();
         let database = format!("slipway_test_{}", Uuid::new_v4().simple());
         let mut conn = admin().await;
@@ -204,22 +212,22 @@ impl TestApp {
         )
         .await;
         let url = db::with_database_name(&base_url(), &database).expect("url");
-        Self::start(&url, Some(database)).await
+        Self::start(&url, Some(database), pool_size, hashers).await
     }
 
     /// Starts the server against a database URL nothing listens on.
     pub async fn spawn_without_database() -> Self {
-        Self::start("postgres://postgres@127.0.0.1:1/nowhere", None).await
+        Self::start("postgres://postgres@127.0.0.1:1/nowhere", None, 8, 2).await
     }
 
-    async fn start(url: &str, database: Option<String>) -> Self {
-        let db = db::pool(url, 8).expect("pool");
+    async fn start(url: &str, database: Option<String>, pool_size: usize, hashers: usize) -> Self {
+        let db = db::pool(url, pool_size).expect("pool");
         let keys = TokenKeys::new(JWT_SECRET, 900, 30).expect("keys");
-        let passwords = password::Passwords::new(2).expect("hasher");
+        let passwords = password::Passwords::new(hashers).expect("hasher");
         let yard = slipway::yard::Yard {
             tz: chrono_tz::Asia::Shanghai,
         };
-        let state = AppState::new(db.clone(), keys, passwords, yard).expect("state");
+        let state = AppState::new(db.clone(), keys, passwords.clone(), yard).expect("state");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("address"));
         let server = slipway::serve(listener, state, 2).expect("server");
@@ -229,6 +237,7 @@ impl TestApp {
             address,
             http: reqwest::Client::new(),
             db,
+            passwords,
             database,
             server: handle,
         }
