@@ -63,12 +63,11 @@ async fn prepare_database(url: &str) -> anyhow::Result<()> {
     db::run_migrations(url).await
 }
 
-/// Keeps large blocks out of glibc's heap arenas. glibc raises its mmap threshold when a
-/// large mmapped block is freed, so later large allocations land in per-thread arenas that
-/// are never returned: when every login allocated its own 19 MiB argon2 work area, the
-/// server's RSS grew to hundreds of MiB under a login storm. The hashers now keep one work
-/// area each; a fixed threshold still returns any other large block (a one-off hash, a
-/// large body) to the system when freed.
+/// Keeps the 19 MiB argon2 work areas from staying in glibc's heap arenas after each login.
+/// glibc raises its mmap threshold when a large mmapped block is freed, so later 19 MiB
+/// allocations land in per-thread arenas that are never returned: the server's RSS grew to
+/// hundreds of MiB under a login storm. A fixed threshold keeps every large block mmapped
+/// and returned to the system when freed.
 fn keep_large_allocations_mmapped() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only tunes the allocator; it is called before any thread starts.

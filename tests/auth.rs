@@ -523,12 +523,8 @@ async fn a_login_waiting_for_a_hasher_holds_no_database_connection() {
     let manager = app.manager().await;
     let (_, email) = app.insert_user(Role::Technician, None).await;
 
-    // Hold the only hasher until released.
-    let (release, gate) = std::sync::mpsc::channel::<()>();
-    let held = app
-        .passwords
-        .submit(move |_| gate.recv().is_ok())
-        .expect("queued");
+    // Hold the only hashing slot until released.
+    let held = app.passwords.occupy().await.expect("slot");
     let login = {
         let http = app.http.clone();
         let url = format!("{}/api/v1/auth/login", app.address);
@@ -560,8 +556,7 @@ async fn a_login_waiting_for_a_hasher_holds_no_database_connection() {
     beside.expect(200);
     assert!(!login.is_finished(), "the login waits for the held hasher");
 
-    release.send(()).expect("release");
-    assert!(held.await.expect("the held work ran"));
+    drop(held);
     let reply = login.await.expect("task").expect("response");
     assert_eq!(reply.status(), 200);
 }
