@@ -15,7 +15,7 @@ pub struct DbConfig {
     pub database_url: String,
 
     /// Connections in the pool shared by all workers.
-    #[arg(long, env = "SLIPWAY_DB_POOL_SIZE", default_value_t = 16)]
+    #[arg(long, env = "SLIPWAY_DB_POOL_SIZE", default_value_t = 8)]
     pub db_pool_size: usize,
 }
 
