@@ -104,4 +104,3 @@ FROM generate_series(401, 432) t;
 
 INSERT INTO job_number_counters (year, last_value) VALUES (2026, 999999) ON CONFLICT DO NOTHING;
 COMMIT;
-ANALYZE;

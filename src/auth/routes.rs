@@ -98,6 +98,13 @@ async fn issue_tokens(
     })
 }
 
+/// Takes a login attempt for `email_key`, or the 429 of a throttled email.
+async fn reserve_attempt(conn: &mut AsyncPgConnection, email_key: &str) -> Result<i64, ApiError> {
+    queries::reserve_attempt(conn, email_key)
+        .await?
+        .map_err(|retry_after_secs| ApiError::TooManyRequests { retry_after_secs })
+}
+
 /// Log in with email and password.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
@@ -116,10 +123,7 @@ pub async fn login(
     let email_key = email.trim().to_lowercase();
     let (attempt, user) = {
         let mut conn = db.get().await?;
-        let attempt = match queries::reserve_attempt(&mut conn, &email_key).await? {
-            Ok(attempt) => attempt,
-            Err(retry_after_secs) => return Err(ApiError::TooManyRequests { retry_after_secs }),
-        };
+        let attempt = reserve_attempt(&mut conn, &email_key).await?;
         (attempt, users::by_email(&mut conn, &email_key).await?)
     };
     // The connection goes back to the pool while the hash runs (and waits its turn): a
@@ -232,12 +236,8 @@ pub async fn change_password(
     let (account, attempt) = {
         let mut conn = db.get().await?;
         let account = users::by_id(&mut conn, user.id).await?;
-        match queries::reserve_attempt(&mut conn, &account.email.to_lowercase()).await? {
-            Ok(attempt) => (account, attempt),
-            Err(retry_after_secs) => {
-                return Err(ApiError::TooManyRequests { retry_after_secs });
-            }
-        }
+        let attempt = reserve_attempt(&mut conn, &account.email.to_lowercase()).await?;
+        (account, attempt)
     };
     if !passwords
         .verify(current_password, Some(account.password_hash))

@@ -180,6 +180,11 @@ pub struct Session {
     pub refresh: String,
 }
 
+/// Connections in a test server's pool, unless a test asks for another size.
+const POOL_SIZE: usize = 8;
+/// Password hashing threads of a test server, likewise.
+const HASHERS: usize = 2;
+
 /// A running server on its own database.
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`.
@@ -197,7 +202,7 @@ pub struct TestApp {
 impl TestApp {
     /// Starts the server on a new database cloned from the migrated template.
     pub async fn spawn() -> Self {
-        Self::spawn_sized(8, 2).await
+        Self::spawn_sized(POOL_SIZE, HASHERS).await
     }
 
     /// Starts the server on a new database with `pool_size` connections and `hashers`
@@ -217,7 +222,13 @@ impl TestApp {
 
     /// Starts the server against a database URL nothing listens on.
     pub async fn spawn_without_database() -> Self {
-        Self::start("postgres://postgres@127.0.0.1:1/nowhere", None, 8, 2).await
+        Self::start(
+            "postgres://postgres@127.0.0.1:1/nowhere",
+            None,
+            POOL_SIZE,
+            HASHERS,
+        )
+        .await
     }
 
     async fn start(url: &str, database: Option<String>, pool_size: usize, hashers: usize) -> Self {
