@@ -57,6 +57,13 @@ pub struct Config {
     /// the rest of the API.
     #[arg(long, env = "SLIPWAY_HASH_CONCURRENCY", default_value_t = 0)]
     pub hash_concurrency: usize,
+
+    /// MiB of clients' job-list pages kept in memory, each served again only while its
+    /// organisation's list version (read from PostgreSQL on every request) is unchanged;
+    /// 0 turns it off.
+    #[arg(long, env = "SLIPWAY_JOB_PAGE_CACHE_MB",
+          default_value_t = crate::DEFAULT_JOB_PAGE_CACHE_BYTES >> 20)]
+    pub job_page_cache_mb: usize,
 }
 
 /// The number of CPU cores, for the "0 means one per core" settings.

@@ -58,6 +58,8 @@ pub struct AppState {
     pub yard: web::Data<yard::Yard>,
     /// Methods per route, for `Allow` headers.
     pub allowed: web::Data<http::AllowedMethods>,
+    /// Clients' job-list pages, served again while their organisation's list is unchanged.
+    pub job_pages: web::Data<jobs::page_cache::JobPageCache>,
 }
 
 impl AppState {
@@ -75,9 +77,21 @@ impl AppState {
             keys: web::Data::new(keys),
             passwords: web::Data::new(passwords),
             openapi: web::Data::new(OpenApiJson::render()?),
+            job_pages: web::Data::new(jobs::page_cache::JobPageCache::new(
+                DEFAULT_JOB_PAGE_CACHE_BYTES,
+            )),
         })
     }
+
+    /// Keeps at most `bytes` of clients' job-list pages (0: none).
+    pub fn with_job_page_cache(mut self, bytes: usize) -> Self {
+        self.job_pages = web::Data::new(jobs::page_cache::JobPageCache::new(bytes));
+        self
+    }
 }
+
+/// 16 MiB: the first page of 50 jobs of 300 organisations.
+pub const DEFAULT_JOB_PAGE_CACHE_BYTES: usize = 16 << 20;
 
 /// The application: every route, the extractor error handlers and the request log.
 pub fn app(
@@ -100,6 +114,7 @@ pub fn app(
         .app_data(state.openapi)
         .app_data(state.yard)
         .app_data(state.allowed)
+        .app_data(state.job_pages)
         .configure(http::configure_extractors)
         .configure(health::routes)
         .configure(openapi::docs_routes)

@@ -108,7 +108,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         keys,
         passwords,
         slipway::yard::Yard { tz: config.yard_tz },
-    )?;
+    )?
+    .with_job_page_cache(config.job_page_cache_mb << 20);
     let listener =
         TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, "serving");

@@ -95,6 +95,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    job_list_versions (organization_id) {
+        organization_id -> Uuid,
+        version -> Int8,
+    }
+}
+
+diesel::table! {
     job_number_counters (year) {
         year -> Int4,
         last_value -> Int4,
@@ -261,6 +268,7 @@ diesel::joinable!(dock_bookings -> users (created_by));
 diesel::joinable!(dock_bookings -> vessels (vessel_id));
 diesel::joinable!(job_events -> jobs (job_id));
 diesel::joinable!(job_events -> users (actor_id));
+diesel::joinable!(job_list_versions -> organizations (organization_id));
 diesel::joinable!(jobs -> organizations (organization_id));
 diesel::joinable!(jobs -> users (created_by));
 diesel::joinable!(jobs -> vessels (vessel_id));
@@ -282,6 +290,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     docks,
     fx_rates,
     job_events,
+    job_list_versions,
     job_number_counters,
     jobs,
     login_failures,

@@ -1073,3 +1073,145 @@ async fn quotes_are_validated() {
         .expect_problem(403, "forbidden");
     assert_eq!(job_status(&y, job).await, "requested");
 }
+
+/// The first item of `session`'s job list.
+async fn first_listed(y: &Yard, session: &Session) -> Value {
+    y.app
+        .get("/api/v1/jobs?limit=50", &session.token)
+        .await
+        .expect(200)
+        .body["items"][0]
+        .clone()
+}
+
+#[tokio::test]
+async fn a_clients_job_list_shows_every_change_the_moment_it_commits() {
+    // The service keeps the pages it served a client; each of these changes must still
+    // show on the very next read.
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+
+    let y = yard().await;
+    let job = y.app.job(&y.client_a, y.vessel_a).await;
+    let listed = first_listed(&y, &y.client_a).await;
+    assert_eq!(listed["id"], job.to_string());
+    assert_eq!(first_listed(&y, &y.client_a).await, listed, "read twice");
+
+    // Another organisation asking the same thing gets its own list.
+    let b_job = y.app.job(&y.client_b, y.vessel_b).await;
+    assert_eq!(first_listed(&y, &y.client_b).await["id"], b_job.to_string());
+
+    // A manager's change through the API.
+    y.app
+        .patch(
+            &format!("/api/v1/jobs/{job}"),
+            &y.manager.token,
+            json!({"title": "Renew stern tube seals"}),
+        )
+        .await
+        .expect(200);
+    let listed = first_listed(&y, &y.client_a).await;
+    assert_eq!(listed["title"], "Renew stern tube seals");
+    // A quote, and the client's own approval.
+    y.app
+        .quote(&y.manager, job, "48000.00", "EUR")
+        .await
+        .expect(200);
+    assert_eq!(first_listed(&y, &y.client_a).await["status"], "quoted");
+    y.app
+        .transition(&y.client_a, job, "approved", None)
+        .await
+        .expect(200);
+    assert_eq!(first_listed(&y, &y.client_a).await["status"], "approved");
+
+    // The vessel renamed: the list shows each job's vessel by name.
+    y.app
+        .patch(
+            &format!("/api/v1/vessels/{}", y.vessel_a),
+            &y.manager.token,
+            json!({"name": "Aegean Star"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        first_listed(&y, &y.client_a).await["vessel"]["name"],
+        "Aegean Star"
+    );
+
+    // A new job on top.
+    let newer = y.app.job(&y.client_a, y.vessel_a).await;
+    assert_eq!(first_listed(&y, &y.client_a).await["id"], newer.to_string());
+
+    // Plain SQL past the API, committed by another connection.
+    let mut direct = AsyncPgConnection::establish(&y.app.database_url())
+        .await
+        .unwrap();
+    diesel::sql_query("UPDATE jobs SET priority = 'urgent' WHERE id = $1")
+        .bind::<diesel::sql_types::Uuid, _>(newer)
+        .execute(&mut direct)
+        .await
+        .unwrap();
+    assert_eq!(first_listed(&y, &y.client_a).await["priority"], "urgent");
+
+    // Organisation B's list was not touched by any of A's changes.
+    assert_eq!(first_listed(&y, &y.client_b).await["id"], b_job.to_string());
+    let b_page = y
+        .app
+        .get("/api/v1/jobs?limit=50", &y.client_b.token)
+        .await
+        .expect(200);
+    assert_eq!(b_page.body["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_change_to_one_organisations_jobs_moves_only_its_own_list_version() {
+    // The version a kept page is checked against; bumping every organisation's would
+    // make every client's next read miss, and lock one row for all writes of the yard.
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+
+    #[derive(diesel::QueryableByName)]
+    struct Version {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        version: i64,
+    }
+
+    let y = yard().await;
+    let job = y.app.job(&y.client_a, y.vessel_a).await;
+    let b_job = y.app.job(&y.client_b, y.vessel_b).await;
+    let org_b: Uuid = first_listed(&y, &y.client_b).await["organization_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(first_listed(&y, &y.client_b).await["id"], b_job.to_string());
+    let mut direct = AsyncPgConnection::establish(&y.app.database_url())
+        .await
+        .unwrap();
+    let mut versions = async || -> Vec<i64> {
+        let mut found = Vec::new();
+        for org in [y.org_a, org_b] {
+            let row: Version = diesel::sql_query(
+                "SELECT coalesce(max(version), 0) AS version FROM job_list_versions \
+                 WHERE organization_id = $1",
+            )
+            .bind::<diesel::sql_types::Uuid, _>(org)
+            .get_result(&mut direct)
+            .await
+            .unwrap();
+            found.push(row.version);
+        }
+        found
+    };
+    let before = versions().await;
+    assert!(before.iter().all(|v| *v > 0), "{before:?}");
+    y.app
+        .patch(
+            &format!("/api/v1/jobs/{job}"),
+            &y.manager.token,
+            json!({"title": "Overhaul the rudder carrier"}),
+        )
+        .await
+        .expect(200);
+    let after = versions().await;
+    assert!(after[0] > before[0], "{before:?} -> {after:?}");
+    assert_eq!(after[1], before[1], "the other organisation's version");
+}

@@ -672,3 +672,31 @@ async fn progress_changed_at_once_on_many_tasks_adds_up_on_the_job() {
     let job = f.manager_reads(&format!("/api/v1/jobs/{}", f.job)).await;
     assert_eq!(job.body["progress_percent"], 54.5, "{}", job.body);
 }
+
+#[tokio::test]
+async fn a_work_log_shows_in_the_clients_job_list_at_once() {
+    // The client's list page is kept between reads; a technician's log moves the job's
+    // progress and version, and the very next read must show both.
+    let f = floor().await;
+    async fn list(f: &Floor) -> serde_json::Value {
+        f.app
+            .get("/api/v1/jobs?limit=50", &f.client.token)
+            .await
+            .expect(200)
+            .body["items"][0]
+            .clone()
+    }
+    let before = list(&f).await;
+    assert_eq!(before["id"], f.job.to_string());
+    assert_eq!(list(&f).await, before);
+    let now = Utc::now();
+    f.log_between(now - Duration::hours(3), now - Duration::hours(1), Some(40))
+        .await
+        .expect(201);
+    let after = list(&f).await;
+    assert_eq!(after["progress_percent"], 40.0);
+    assert_eq!(
+        after["version"].as_i64().unwrap(),
+        before["version"].as_i64().unwrap() + 1
+    );
+}

@@ -1,7 +1,11 @@
 //! `/jobs` endpoints: the repair job from the owner's request to the closed invoice.
 
 use crate::http::Json;
-use actix_web::{HttpResponse, web};
+use actix_web::{
+    HttpRequest, HttpResponse,
+    http::header::ContentType,
+    web::{self, Bytes},
+};
 use chrono::{Datelike, Utc};
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
@@ -12,6 +16,7 @@ use super::{
         DecideAdditionalWork, Decision, EventKind, EventView, JobListQuery, JobView, NewEvent,
         PageQuery, PutQuote, Transition, UpdateJob,
     },
+    page_cache::{JobPageCache, PageKey},
     queries::{self, JobChanges, NewJob},
     rules::{self, Conditions, JobStatus, Refusal},
 };
@@ -123,28 +128,50 @@ pub async fn create_job(
 pub async fn list_jobs(
     user: AuthUser,
     db: web::Data<Db>,
+    pages: web::Data<JobPageCache>,
+    req: HttpRequest,
     query: web::Query<JobListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut conn = db.get().await?;
-    let mut rows = queries::list(&mut conn, &query, user.scope(), &page).await?;
-    let next = if rows.len() as i64 > page.limit {
-        rows.truncate(page.limit as usize);
-        rows.last().map(|(j, ..)| {
-            Cursor {
+    let scope = user.scope();
+    // A client's page is kept; the version is read before the page, so a change that
+    // commits in between makes the kept page's version older than the next one read.
+    let kept = match scope {
+        Scope::Organization(org) if pages.enabled() => {
+            let version = queries::list_version(&mut conn, org).await?;
+            let key = PageKey::new(org, req.query_string());
+            if let Some(body) = pages.get(&key, version) {
+                return Ok(json_body(body));
+            }
+            Some((key, version))
+        }
+        _ => None,
+    };
+    let rows = queries::list(&mut conn, &query, scope, &page).await?;
+    drop(conn);
+    let body = Bytes::from(
+        serde_json::to_vec(&Page::from_rows(
+            rows,
+            &page,
+            |(j, _)| Cursor {
                 at: j.created_at,
                 id: j.id,
-            }
-            .encode()
-        })
-    } else {
-        None
-    };
-    let items = rows.into_iter().map(queries::to_view).collect();
-    Ok(HttpResponse::Ok().json(Page {
-        items,
-        next_cursor: next,
-    }))
+            },
+            queries::to_view,
+        ))
+        .map_err(anyhow::Error::from)?,
+    );
+    if let Some((key, version)) = kept {
+        pages.put(key, version, body.clone());
+    }
+    Ok(json_body(body))
+}
+
+fn json_body(body: Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(body)
 }
 
 /// One job, with its `ETag`.

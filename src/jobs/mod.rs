@@ -4,6 +4,7 @@
 
 pub mod handlers;
 pub mod models;
+pub mod page_cache;
 pub mod queries;
 pub mod rules;
 
