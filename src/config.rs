@@ -58,6 +58,13 @@ pub struct Config {
     #[arg(long, env = "SLIPWAY_HASH_CONCURRENCY", default_value_t = 0)]
     pub hash_concurrency: usize,
 
+    /// The share of a core (percent) each password hash slot may use: after a hash the
+    /// slot rests in proportion, so logins cannot take more than this from the rest of
+    /// the API, however many arrive.
+    #[arg(long, env = "SLIPWAY_HASH_CPU_PERCENT", default_value_t = 50,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub hash_cpu_percent: u32,
+
     /// MiB of clients' job-list pages kept in memory, each served again only while its
     /// organisation's list version (read from PostgreSQL on every request) is unchanged;
     /// 0 turns it off.

@@ -96,13 +96,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let pool = db::pool(&config.db.database_url, config.db.db_pool_size)?;
     let hashers = if config.hash_concurrency == 0 {
         // Measured on 2 cores with 8 clients logging in beside GET /jobs/{id}: two hashes
-        // at once raised its p99 1.97x, one hash 1.53x (bench/README.md).
+        // at once raised its p99 1.97x, one hash 1.53x (bench/README.md); one resting
+        // half the time (`hash_cpu_percent`), 1.2-1.5x.
         (cores() / 2).max(1)
     } else {
         config.hash_concurrency
     };
-    let passwords =
-        tokio::task::spawn_blocking(move || password::Passwords::new(hashers)).await??;
+    let passwords = tokio::task::spawn_blocking(move || password::Passwords::new(hashers))
+        .await??
+        .with_cpu_percent(config.hash_cpu_percent);
     let state = AppState::new(
         pool,
         keys,

@@ -1,14 +1,14 @@
-//! Password hashing with argon2id at OWASP's parameters, run on the blocking pool and
-//! capped in how many run at once, so a burst of logins cannot starve the HTTP workers
-//! or the memory.
+//! Password hashing with argon2id at OWASP's parameters, run on the blocking pool,
+//! capped in how many run at once and in the share of a core each may take, so a burst
+//! of logins cannot starve the HTTP workers or the memory.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use argon2::{
     Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
     password_hash::{SaltString, rand_core::OsRng},
 };
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::{ApiError, FieldError};
 
@@ -53,22 +53,64 @@ pub fn check_new_password(field: &str, password: &str) -> Result<(), FieldError>
     }
 }
 
+/// How long a hashing slot rests after a hash that took `busy`, so that it is busy
+/// `cpu_percent` of the time at most.
+pub fn rest_after(busy: Duration, cpu_percent: u32) -> Duration {
+    let percent = cpu_percent.clamp(1, 100);
+    busy * (100 - percent) / percent
+}
+
 /// The password hasher shared by all workers.
 #[derive(Clone)]
 pub struct Passwords {
     permits: Arc<Semaphore>,
+    /// The share of a core each slot may use (1-100).
+    cpu_percent: u32,
     /// Verified against when the email is unknown, so both answers take the same time.
     decoy_hash: Arc<str>,
 }
 
 impl Passwords {
-    /// A hasher allowing `concurrency` hashes at once.
+    /// A hasher allowing `concurrency` hashes at once, each slot hashing without rest.
     pub fn new(concurrency: usize) -> anyhow::Result<Self> {
         let decoy = hash_blocking(&uuid::Uuid::new_v4().to_string())?;
         Ok(Self {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            cpu_percent: 100,
             decoy_hash: decoy.into(),
         })
+    }
+
+    /// Lets each slot hash `cpu_percent` of the time at most: after a hash, the slot
+    /// rests in proportion (as long again at 50). The answer goes out at once; only the
+    /// next hash waits.
+    pub fn with_cpu_percent(mut self, cpu_percent: u32) -> Self {
+        self.cpu_percent = cpu_percent.clamp(1, 100);
+        self
+    }
+
+    /// How many hashes could start right now.
+    pub fn free_slots(&self) -> usize {
+        self.permits.available_permits()
+    }
+
+    async fn slot(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+        Ok(Arc::clone(&self.permits)
+            .acquire_owned()
+            .await
+            .map_err(anyhow::Error::from)?)
+    }
+
+    /// Gives the slot back after its rest, without holding up the caller.
+    fn release(&self, slot: OwnedSemaphorePermit, busy: Duration) {
+        let rest = rest_after(busy, self.cpu_percent);
+        if rest.is_zero() {
+            return;
+        }
+        tokio::spawn(async move {
+            tokio::time::sleep(rest).await;
+            drop(slot);
+        });
     }
 
     /// Holds one of the hashing slots until the permit is dropped: the hashes queued
@@ -79,18 +121,23 @@ impl Passwords {
 
     /// Hashes `password` off the async workers.
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
-        let _permit = self.permits.acquire().await.map_err(anyhow::Error::from)?;
-        Ok(tokio::task::spawn_blocking(move || hash_blocking(&password)).await??)
+        let slot = self.slot().await?;
+        let started = std::time::Instant::now();
+        let hashed = tokio::task::spawn_blocking(move || hash_blocking(&password)).await;
+        self.release(slot, started.elapsed());
+        Ok(hashed??)
     }
 
     /// Verifies `password` against `phc`, or against a decoy when there is no hash, so an
     /// unknown account costs the same time as a wrong password.
     pub async fn verify(&self, password: String, phc: Option<String>) -> Result<bool, ApiError> {
-        let _permit = self.permits.acquire().await.map_err(anyhow::Error::from)?;
+        let slot = self.slot().await?;
         let known = phc.is_some();
         let phc = phc.unwrap_or_else(|| self.decoy_hash.to_string());
-        let matches = tokio::task::spawn_blocking(move || verify_blocking(&password, &phc)).await?;
-        Ok(known && matches)
+        let started = std::time::Instant::now();
+        let matches = tokio::task::spawn_blocking(move || verify_blocking(&password, &phc)).await;
+        self.release(slot, started.elapsed());
+        Ok(known && matches?)
     }
 }
 
@@ -104,6 +151,39 @@ mod tests {
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert!(verify_blocking("correct horse battery", &phc));
         assert!(!verify_blocking("correct horse batterz", &phc));
+    }
+
+    #[test]
+    fn a_slot_rests_so_that_it_hashes_its_share_of_the_time() {
+        let busy = Duration::from_millis(40);
+        assert_eq!(rest_after(busy, 100), Duration::ZERO);
+        assert_eq!(rest_after(busy, 50), busy);
+        assert_eq!(rest_after(busy, 25), busy * 3);
+        assert_eq!(rest_after(busy, 0), busy * 99, "at least 1 %");
+    }
+
+    #[tokio::test]
+    async fn the_slot_comes_back_only_after_its_rest_and_the_answer_does_not_wait() {
+        let passwords = Passwords::new(1).expect("hasher").with_cpu_percent(50);
+        let phc = hash_blocking("correct horse battery").expect("hash");
+        assert!(
+            passwords
+                .verify("correct horse battery".to_owned(), Some(phc))
+                .await
+                .expect("verify")
+        );
+        assert_eq!(passwords.free_slots(), 0, "resting right after the hash");
+        let back = async {
+            while passwords.free_slots() == 0 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(60), back)
+            .await
+            .expect("the slot comes back");
+        let unrested = Passwords::new(1).expect("hasher");
+        unrested.verify("x".to_owned(), None).await.expect("verify");
+        assert_eq!(unrested.free_slots(), 1);
     }
 
     #[test]
