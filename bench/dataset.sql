@@ -5,9 +5,14 @@
 -- Every user shares the password hash of the manager made by `slipway create-manager`.
 \set ON_ERROR_STOP on
 BEGIN;
--- No page of any job list is kept yet, so the lists' versions need not move while
--- loading (it would queue one deferred trigger event per job row written).
+-- No page is kept yet, so the versions of job lists and daily reports need not move
+-- while loading (it would queue a deferred trigger event per row written).
 ALTER TABLE jobs DISABLE TRIGGER jobs_list_changed;
+ALTER TABLE jobs DISABLE TRIGGER jobs_report_changed;
+ALTER TABLE tasks DISABLE TRIGGER tasks_report_changed;
+ALTER TABLE work_logs DISABLE TRIGGER work_logs_report_changed;
+ALTER TABLE job_events DISABLE TRIGGER job_events_report_changed;
+ALTER TABLE additional_work DISABLE TRIGGER additional_work_report_changed;
 
 INSERT INTO organizations (id, name, country)
 SELECT md5('org' || g)::uuid, 'Bench Shipping ' || g,
@@ -107,4 +112,9 @@ FROM generate_series(401, 432) t;
 
 INSERT INTO job_number_counters (year, last_value) VALUES (2026, 999999) ON CONFLICT DO NOTHING;
 ALTER TABLE jobs ENABLE TRIGGER jobs_list_changed;
+ALTER TABLE jobs ENABLE TRIGGER jobs_report_changed;
+ALTER TABLE tasks ENABLE TRIGGER tasks_report_changed;
+ALTER TABLE work_logs ENABLE TRIGGER work_logs_report_changed;
+ALTER TABLE job_events ENABLE TRIGGER job_events_report_changed;
+ALTER TABLE additional_work ENABLE TRIGGER additional_work_report_changed;
 COMMIT;

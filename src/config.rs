@@ -65,12 +65,12 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=100))]
     pub hash_cpu_percent: u32,
 
-    /// MiB of clients' job-list pages kept in memory, each served again only while its
-    /// organisation's list version (read from PostgreSQL on every request) is unchanged;
-    /// 0 turns it off.
-    #[arg(long, env = "SLIPWAY_JOB_PAGE_CACHE_MB",
-          default_value_t = crate::DEFAULT_JOB_PAGE_CACHE_BYTES >> 20)]
-    pub job_page_cache_mb: usize,
+    /// MiB for each kind of page kept for clients (job lists, daily reports); a kept
+    /// page is served again only while its version, read from PostgreSQL on every
+    /// request, is unchanged. 0 turns it off.
+    #[arg(long, env = "SLIPWAY_PAGE_CACHE_MB",
+          default_value_t = crate::DEFAULT_PAGE_CACHE_BYTES >> 20)]
+    pub page_cache_mb: usize,
 }
 
 /// The number of CPU cores, for the "0 means one per core" settings.

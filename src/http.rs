@@ -205,6 +205,13 @@ pub fn created<T: serde::Serialize>(body: &T) -> HttpResponse {
     HttpResponse::Created().json(body)
 }
 
+/// 200 with a JSON body already written (a kept page).
+pub fn json_body(body: actix_web::web::Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(body)
+}
+
 /// A route resource whose unsupported methods answer a 405 problem.
 pub fn resource(path: &str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(method_not_allowed))

@@ -13,6 +13,7 @@ pub mod error;
 pub mod health;
 pub mod http;
 pub mod jobs;
+pub mod kept_pages;
 pub mod money;
 pub mod openapi;
 pub mod organizations;
@@ -40,6 +41,7 @@ use actix_web::{
 
 use auth::{password::Passwords, tokens::TokenKeys};
 use db::Db;
+use kept_pages::{KeptPages, ListKey, ReportKey};
 use openapi::OpenApiJson;
 
 /// Everything the handlers share. Cloning is cheap (all `Arc`s); nothing here is state
@@ -59,7 +61,9 @@ pub struct AppState {
     /// Methods per route, for `Allow` headers.
     pub allowed: web::Data<http::AllowedMethods>,
     /// Clients' job-list pages, served again while their organisation's list is unchanged.
-    pub job_pages: web::Data<jobs::page_cache::JobPageCache>,
+    pub job_pages: web::Data<KeptPages<ListKey>>,
+    /// Daily reports read by clients, served again while their job is unchanged.
+    pub day_reports: web::Data<KeptPages<ReportKey>>,
 }
 
 impl AppState {
@@ -77,21 +81,23 @@ impl AppState {
             keys: web::Data::new(keys),
             passwords: web::Data::new(passwords),
             openapi: web::Data::new(OpenApiJson::render()?),
-            job_pages: web::Data::new(jobs::page_cache::JobPageCache::new(
-                DEFAULT_JOB_PAGE_CACHE_BYTES,
-            )),
+            job_pages: web::Data::new(KeptPages::new(DEFAULT_PAGE_CACHE_BYTES)),
+            day_reports: web::Data::new(KeptPages::new(DEFAULT_PAGE_CACHE_BYTES)),
         })
     }
 
-    /// Keeps at most `bytes` of clients' job-list pages (0: none).
-    pub fn with_job_page_cache(mut self, bytes: usize) -> Self {
-        self.job_pages = web::Data::new(jobs::page_cache::JobPageCache::new(bytes));
+    /// Keeps at most `bytes` of each kind of client page, job lists and daily reports
+    /// (0: none).
+    pub fn with_page_cache(mut self, bytes: usize) -> Self {
+        self.job_pages = web::Data::new(KeptPages::new(bytes));
+        self.day_reports = web::Data::new(KeptPages::new(bytes));
         self
     }
 }
 
-/// 16 MiB: the first page of 50 jobs of 300 organisations.
-pub const DEFAULT_JOB_PAGE_CACHE_BYTES: usize = 16 << 20;
+/// 16 MiB of each kind: the first page of 50 jobs of 300 organisations; 10 000 daily
+/// reports.
+pub const DEFAULT_PAGE_CACHE_BYTES: usize = 16 << 20;
 
 /// The application: every route, the extractor error handlers and the request log.
 pub fn app(
@@ -115,6 +121,7 @@ pub fn app(
         .app_data(state.yard)
         .app_data(state.allowed)
         .app_data(state.job_pages)
+        .app_data(state.day_reports)
         .configure(http::configure_extractors)
         .configure(health::routes)
         .configure(openapi::docs_routes)

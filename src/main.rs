@@ -111,7 +111,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         passwords,
         slipway::yard::Yard { tz: config.yard_tz },
     )?
-    .with_job_page_cache(config.job_page_cache_mb << 20);
+    .with_page_cache(config.page_cache_mb << 20);
     let listener =
         TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, "serving");

@@ -109,6 +109,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    job_report_versions (job_id) {
+        job_id -> Uuid,
+        version -> Int8,
+    }
+}
+
+diesel::table! {
     jobs (id) {
         id -> Uuid,
         number -> Text,
@@ -268,7 +275,6 @@ diesel::joinable!(dock_bookings -> users (created_by));
 diesel::joinable!(dock_bookings -> vessels (vessel_id));
 diesel::joinable!(job_events -> jobs (job_id));
 diesel::joinable!(job_events -> users (actor_id));
-diesel::joinable!(job_list_versions -> organizations (organization_id));
 diesel::joinable!(jobs -> organizations (organization_id));
 diesel::joinable!(jobs -> users (created_by));
 diesel::joinable!(jobs -> vessels (vessel_id));
@@ -292,6 +298,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_events,
     job_list_versions,
     job_number_counters,
+    job_report_versions,
     jobs,
     login_failures,
     organizations,

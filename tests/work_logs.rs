@@ -700,3 +700,116 @@ async fn a_work_log_shows_in_the_clients_job_list_at_once() {
         before["version"].as_i64().unwrap() + 1
     );
 }
+
+#[tokio::test]
+async fn a_clients_daily_report_shows_every_change_the_moment_it_commits() {
+    // Reports read by clients are kept between reads; each change to what a report shows
+    // must show on the very next read, and keeping one must not open it to anyone else.
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+
+    let f = floor().await;
+    let yard = chrono_tz::Asia::Shanghai;
+    let today = Utc::now().with_timezone(&yard).date_naive();
+    let day = today - Duration::days(1);
+    let at = |h: u32| {
+        yard.from_local_datetime(&day.and_hms_opt(h, 0, 0).unwrap())
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    let dated = format!("/api/v1/jobs/{}/daily-report?date={day}", f.job);
+    let current = format!("/api/v1/jobs/{}/daily-report", f.job);
+    let read = async |path: &str| f.app.get(path, &f.client.token).await.expect(200).body;
+
+    let empty = read(&dated).await;
+    assert_eq!(empty["hours_total"], 0.0);
+    assert_eq!(read(&dated).await, empty, "read twice");
+    let this_morning = read(&current).await;
+    assert_eq!(this_morning["date"], today.to_string());
+    let moves = this_morning["status_changes"].as_array().unwrap().len();
+    // Kept for the job's own client: still 404 for another organisation's.
+    f.app
+        .get(&dated, &f.other_client.token)
+        .await
+        .expect_problem(404, "not-found");
+
+    // A technician's log.
+    f.log_between(at(8), at(10), None).await.expect(201);
+    let report = read(&dated).await;
+    assert_eq!(report["hours_total"], 2.0);
+    assert_eq!(report["tasks"][0]["task_id"], f.task.to_string());
+
+    // The task renamed and its progress set by the manager.
+    f.app
+        .patch(
+            &format!("/api/v1/tasks/{}", f.task),
+            &f.manager.token,
+            json!({"title": "Blast and coat the ballast tanks", "progress_percent": 30, "status": "in_progress"}),
+        )
+        .await
+        .expect(200);
+    let report = read(&dated).await;
+    assert_eq!(
+        report["tasks"][0]["title"],
+        "Blast and coat the ballast tanks"
+    );
+    assert_eq!(report["tasks"][0]["progress_percent"], 30);
+    assert_eq!(report["progress_percent"], 30.0);
+
+    // Plain SQL past the API, committed by another connection.
+    let mut direct = AsyncPgConnection::establish(&f.app.database_url())
+        .await
+        .unwrap();
+    diesel::sql_query(
+        "UPDATE work_logs SET ended_at = ended_at + interval '1 hour' WHERE job_id = $1",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(f.job)
+    .execute(&mut direct)
+    .await
+    .unwrap();
+    assert_eq!(read(&dated).await["hours_total"], 3.0);
+
+    // Extra work priced, then approved by the client.
+    let currency = f
+        .manager_reads(&format!("/api/v1/jobs/{}", f.job))
+        .await
+        .body["quote"]["currency"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let item = f
+        .app
+        .post(
+            &format!("/api/v1/jobs/{}/additional-work", f.job),
+            &f.manager.token,
+            json!({"description": "Renew zinc anodes", "amount": "1800.00", "currency": currency}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let pending = read(&dated).await["pending_additional_work"].clone();
+    assert_eq!(pending[0]["id"], item.to_string());
+    f.app
+        .post(
+            &format!("/api/v1/additional-work/{item}/decision"),
+            &f.client.token,
+            json!({"decision": "approved"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(read(&dated).await["pending_additional_work"], json!([]));
+
+    // A status change today.
+    f.app
+        .transition(
+            &f.manager,
+            f.job,
+            "on_hold",
+            Some("Waiting for class surveyor"),
+        )
+        .await
+        .expect(200);
+    let changes = read(&current).await["status_changes"].clone();
+    let changes = changes.as_array().unwrap();
+    assert_eq!(changes.len(), moves + 1, "{changes:?}");
+    assert_eq!(changes[moves]["to_status"], "on_hold");
+}

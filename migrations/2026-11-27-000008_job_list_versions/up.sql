@@ -9,8 +9,11 @@
 -- The bump is deferred to commit: the counter row is then the last lock a transaction
 -- takes and is held only while it commits, so two transactions changing jobs of one
 -- organisation cannot deadlock on it, and wait on each other only for a commit.
+--
+-- No foreign key: a counter must only ever go up, and a key would let a TRUNCATE ...
+-- CASCADE of organisations empty this table and restart the counts.
 CREATE TABLE job_list_versions (
-    organization_id  uuid PRIMARY KEY REFERENCES organizations (id) ON DELETE CASCADE,
+    organization_id  uuid PRIMARY KEY,
     version          bigint NOT NULL
 );
 

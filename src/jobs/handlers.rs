@@ -3,7 +3,6 @@
 use crate::http::Json;
 use actix_web::{
     HttpRequest, HttpResponse,
-    http::header::ContentType,
     web::{self, Bytes},
 };
 use chrono::{Datelike, Utc};
@@ -16,7 +15,6 @@ use super::{
         DecideAdditionalWork, Decision, EventKind, EventView, JobListQuery, JobView, NewEvent,
         PageQuery, PutQuote, Transition, UpdateJob,
     },
-    page_cache::{JobPageCache, PageKey},
     queries::{self, JobChanges, NewJob},
     rules::{self, Conditions, JobStatus, Refusal},
 };
@@ -24,7 +22,8 @@ use crate::{
     auth::{AuthUser, Role, Scope},
     db::Db,
     error::{ApiError, ConflictKind, FieldError, Problem},
-    http::{IfMatch, etag},
+    http::{IfMatch, etag, json_body},
+    kept_pages::{KeptPages, ListKey},
     money::{check_currency, parse_amount},
     pagination::{Cursor, Page, PageRequest},
     users::rules::check_name,
@@ -128,7 +127,7 @@ pub async fn create_job(
 pub async fn list_jobs(
     user: AuthUser,
     db: web::Data<Db>,
-    pages: web::Data<JobPageCache>,
+    pages: web::Data<KeptPages<ListKey>>,
     req: HttpRequest,
     query: web::Query<JobListQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -140,7 +139,7 @@ pub async fn list_jobs(
     let kept = match scope {
         Scope::Organization(org) if pages.enabled() => {
             let version = queries::list_version(&mut conn, org).await?;
-            let key = PageKey::new(org, req.query_string());
+            let key = ListKey::new(org, req.query_string());
             if let Some(body) = pages.get(&key, version) {
                 return Ok(json_body(body));
             }
@@ -166,12 +165,6 @@ pub async fn list_jobs(
         pages.put(key, version, body.clone());
     }
     Ok(json_body(body))
-}
-
-fn json_body(body: Bytes) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(ContentType::json())
-        .body(body)
 }
 
 /// One job, with its `ETag`.

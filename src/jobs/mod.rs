@@ -4,7 +4,6 @@
 
 pub mod handlers;
 pub mod models;
-pub mod page_cache;
 pub mod queries;
 pub mod rules;
 

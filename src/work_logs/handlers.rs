@@ -1,7 +1,10 @@
 //! Assignments of technicians to tasks, the work they log, and the owner's daily report.
 
 use crate::http::Json;
-use actix_web::{HttpResponse, web};
+use actix_web::{
+    HttpResponse,
+    web::{self, Bytes},
+};
 use chrono::{Duration, Utc};
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
@@ -18,8 +21,9 @@ use crate::{
     db::Db,
     docks::queries::lock_slots,
     error::{ApiError, ConflictKind, FieldError, Problem},
-    http::created,
+    http::{created, json_body},
     jobs::{models::PageQuery, queries as jobs, rules::JobStatus},
+    kept_pages::{KeptPages, ReportKey},
     pagination::{Cursor, Page, PageRequest},
     tasks::queries as tasks,
     technicians::{queries as technicians, rules::certificate_gap},
@@ -400,22 +404,48 @@ pub async fn daily_report(
     user: AuthUser,
     db: web::Data<Db>,
     yard: web::Data<Yard>,
+    reports: web::Data<KeptPages<ReportKey>>,
     id: web::Path<Uuid>,
     query: web::Query<DailyReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let job_id = id.into_inner();
     let date = query.date.unwrap_or_else(|| yard.today());
     let (start, end) = yard.day_bounds(date);
-    let conn = db.get().await?;
+    let mut conn = db.get().await?;
+    let scope = user.scope();
+    // A report read by a client is kept; the version is read (with the job's scope)
+    // before the report, so a change that commits in between leaves the kept report
+    // under an older version than the next one read.
+    let kept = match scope {
+        Scope::Organization(org) if reports.enabled() => {
+            let version = queries::report_version(&mut conn, job_id, org)
+                .await?
+                .ok_or(diesel::result::Error::NotFound)?;
+            let key = ReportKey { job_id, date };
+            if let Some(body) = reports.get(&key, version) {
+                return Ok(json_body(body));
+            }
+            Some((key, version))
+        }
+        _ => None,
+    };
     // One statement: the job's row decides visibility (404) and carries the progress.
-    let day = queries::day_report(&conn, job_id, user.scope(), start, end).await?;
-    Ok(HttpResponse::Ok().json(DailyReport {
-        job_id,
-        date,
-        hours_total: round2(day.tasks.iter().map(|t| t.hours).sum()),
-        tasks: day.tasks,
-        status_changes: day.status_changes,
-        pending_additional_work: day.pending_additional_work,
-        progress_percent: jobs::shown_progress(day.progress_percent),
-    }))
+    let day = queries::day_report(&conn, job_id, scope, start, end).await?;
+    drop(conn);
+    let body = Bytes::from(
+        serde_json::to_vec(&DailyReport {
+            job_id,
+            date,
+            hours_total: round2(day.tasks.iter().map(|t| t.hours).sum()),
+            tasks: day.tasks,
+            status_changes: day.status_changes,
+            pending_additional_work: day.pending_additional_work,
+            progress_percent: jobs::shown_progress(day.progress_percent),
+        })
+        .map_err(anyhow::Error::from)?,
+    );
+    if let Some((key, version)) = kept {
+        reports.put(key, version, body.clone());
+    }
+    Ok(json_body(body))
 }

@@ -16,7 +16,7 @@ use crate::{
     db::Cached,
     jobs::rules::JobStatus,
     pagination::PageRequest,
-    schema::{assignments, jobs, tasks, technicians, users, work_logs},
+    schema::{assignments, job_report_versions, jobs, tasks, technicians, users, work_logs},
     tasks::models::TaskStatus,
 };
 
@@ -453,6 +453,26 @@ static DAY_REPORT_SCOPED: LazyLock<[String; 3]> = LazyLock::new(|| {
         ),
     ]
 });
+
+/// The version of a job's daily reports (0 before any change since it was counted),
+/// read only if the job is `organization`'s: `None` when it is not (404). It goes up with
+/// every committed change to anything a report shows (see the `job_report_versions`
+/// migration), so a report read after it is current while it stays.
+pub async fn report_version(
+    conn: &mut AsyncPgConnection,
+    job_id: Uuid,
+    organization: Uuid,
+) -> QueryResult<Option<i64>> {
+    jobs::table
+        .left_join(job_report_versions::table.on(job_report_versions::job_id.eq(jobs::id)))
+        .filter(jobs::id.eq(job_id))
+        .filter(jobs::organization_id.eq(organization))
+        .select(job_report_versions::version.nullable())
+        .first::<Option<i64>>(conn)
+        .await
+        .optional()
+        .map(|found| found.map(|version| version.unwrap_or(0)))
+}
 
 /// The daily report of `job_id` for `[start, end)`, within the caller's scope.
 pub async fn day_report(

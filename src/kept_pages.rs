@@ -1,30 +1,42 @@
-//! Pages of a client organisation's job list, kept as the JSON that was sent.
+//! Pages a client reads again and again, kept as the JSON that was sent, each with the
+//! version of what it shows, read from PostgreSQL just before the page itself.
 //!
-//! Shipowners' offices read their job list all day; it changes a few times an hour. A page
-//! is kept with the organisation's job-list version (`job_list_versions`, bumped by
-//! triggers in the same transaction as any change to one of its jobs or their vessels)
-//! read just before the page itself. Before a page is served again the version is read
-//! again: the same number means nothing the page shows has changed since, so the kept
-//! page is exactly what the query would return now. Every request still reads
+//! Shipowners' offices read their job list and their vessels' daily reports all day;
+//! both change a few times an hour. Triggers bump a version row in the same transaction
+//! as any change to what a page shows: `job_list_versions` per organisation (its jobs,
+//! their vessels' names), `job_report_versions` per job (its tasks, work logs, events,
+//! additional work, the job itself). Before a kept page is served again, its version is
+//! read again: the same number means nothing the page shows has changed since, so the
+//! kept page is exactly what the query would return now. Every request still reads
 //! PostgreSQL, so no instance ever serves a stale page, whichever served it first.
 //!
 //! Only client scopes are kept: a yard-wide list changes with every write of the yard.
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::Hash;
 use std::sync::Mutex;
 
 use actix_web::web::Bytes;
+use chrono::NaiveDate;
 use uuid::Uuid;
 
-/// Which page: the organisation and the request's query string as sent (the page is a
-/// function of the two).
+/// What identifies a kept page, and the memory its key takes.
+pub trait PageKey: Clone + Eq + Hash {
+    /// Bytes the key holds on the heap.
+    fn heap_bytes(&self) -> usize {
+        0
+    }
+}
+
+/// A page of an organisation's job list: the organisation and the request's query string
+/// as sent (the page is a function of the two).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PageKey {
+pub struct ListKey {
     organization_id: Uuid,
     query: Box<str>,
 }
 
-impl PageKey {
+impl ListKey {
     /// The key of a page of `organization_id`'s jobs asked for with `query`.
     pub fn new(organization_id: Uuid, query: &str) -> Self {
         Self {
@@ -32,36 +44,56 @@ impl PageKey {
             query: query.into(),
         }
     }
+}
 
-    fn size(&self) -> usize {
-        std::mem::size_of::<Self>() + self.query.len()
+impl PageKey for ListKey {
+    fn heap_bytes(&self) -> usize {
+        self.query.len()
     }
 }
+
+/// A job's daily report for one yard day (the same for everyone who may see the job).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReportKey {
+    /// The job.
+    pub job_id: Uuid,
+    /// The yard day.
+    pub date: NaiveDate,
+}
+
+impl PageKey for ReportKey {}
 
 struct KeptPage {
     version: i64,
     body: Bytes,
 }
 
-#[derive(Default)]
-struct Pages {
-    by_key: HashMap<PageKey, KeptPage>,
+struct Pages<K> {
+    by_key: HashMap<K, KeptPage>,
     /// Oldest first, for eviction.
-    order: VecDeque<PageKey>,
+    order: VecDeque<K>,
     bytes: usize,
 }
 
-/// The kept pages, within a byte budget; the oldest kept goes first.
-pub struct JobPageCache {
-    pages: Mutex<Pages>,
+/// The kept pages of one kind, within a byte budget; the oldest kept goes first.
+pub struct KeptPages<K> {
+    pages: Mutex<Pages<K>>,
     budget: usize,
 }
 
-impl JobPageCache {
-    /// A cache holding at most `budget` bytes of pages; 0 keeps nothing.
+fn footprint<K: PageKey>(key: &K, body: &Bytes) -> usize {
+    std::mem::size_of::<K>() + key.heap_bytes() + body.len()
+}
+
+impl<K: PageKey> KeptPages<K> {
+    /// At most `budget` bytes of pages; 0 keeps nothing.
     pub fn new(budget: usize) -> Self {
         Self {
-            pages: Mutex::new(Pages::default()),
+            pages: Mutex::new(Pages {
+                by_key: HashMap::new(),
+                order: VecDeque::new(),
+                bytes: 0,
+            }),
             budget,
         }
     }
@@ -72,7 +104,7 @@ impl JobPageCache {
     }
 
     /// The page kept for `key`, if it was read under `version`.
-    pub fn get(&self, key: &PageKey, version: i64) -> Option<Bytes> {
+    pub fn get(&self, key: &K, version: i64) -> Option<Bytes> {
         let pages = self.lock();
         pages
             .by_key
@@ -83,8 +115,8 @@ impl JobPageCache {
 
     /// Keeps `body`, read under `version`, for `key`, evicting the oldest pages beyond
     /// the budget. A page read under an older version than the one kept is dropped.
-    pub fn put(&self, key: PageKey, version: i64, body: Bytes) {
-        let size = key.size() + body.len();
+    pub fn put(&self, key: K, version: i64, body: Bytes) {
+        let size = footprint(&key, &body);
         if size > self.budget {
             return;
         }
@@ -107,12 +139,12 @@ impl JobPageCache {
                 break;
             };
             if let Some(page) = pages.by_key.remove(&oldest) {
-                pages.bytes -= oldest.size() + page.body.len();
+                pages.bytes -= footprint(&oldest, &page.body);
             }
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Pages> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Pages<K>> {
         // A panic while holding the lock leaves the map consistent (no step of `put`
         // panics between its updates), so a poisoned lock is still safe to use.
         self.pages
@@ -125,13 +157,13 @@ impl JobPageCache {
 mod tests {
     use super::*;
 
-    fn key(n: u128, query: &str) -> PageKey {
-        PageKey::new(Uuid::from_u128(n), query)
+    fn key(n: u128, query: &str) -> ListKey {
+        ListKey::new(Uuid::from_u128(n), query)
     }
 
     #[test]
     fn a_page_is_served_only_under_the_version_it_was_read_under() {
-        let cache = JobPageCache::new(1 << 20);
+        let cache = KeptPages::new(1 << 20);
         cache.put(key(1, "limit=50"), 7, Bytes::from_static(b"[1]"));
         assert_eq!(
             cache.get(&key(1, "limit=50"), 7).as_deref(),
@@ -144,7 +176,7 @@ mod tests {
 
     #[test]
     fn an_older_read_does_not_replace_a_newer_page() {
-        let cache = JobPageCache::new(1 << 20);
+        let cache = KeptPages::new(1 << 20);
         cache.put(key(1, ""), 9, Bytes::from_static(b"new"));
         cache.put(key(1, ""), 8, Bytes::from_static(b"old"));
         assert_eq!(cache.get(&key(1, ""), 9).as_deref(), Some(&b"new"[..]));
@@ -155,8 +187,8 @@ mod tests {
     #[test]
     fn the_oldest_pages_go_when_the_budget_is_spent() {
         let page = Bytes::from(vec![b'x'; 1000]);
-        let one = key(1, "").size() + page.len();
-        let cache = JobPageCache::new(3 * one);
+        let one = footprint(&key(1, ""), &page);
+        let cache = KeptPages::new(3 * one);
         for n in 1..=4 {
             cache.put(key(n, ""), 1, page.clone());
         }
@@ -169,7 +201,7 @@ mod tests {
 
     #[test]
     fn nothing_is_kept_without_a_budget() {
-        let cache = JobPageCache::new(0);
+        let cache = KeptPages::new(0);
         assert!(!cache.enabled());
         cache.put(key(1, ""), 1, Bytes::from_static(b"x"));
         assert_eq!(cache.get(&key(1, ""), 1), None);

@@ -1,0 +1,13 @@
+DROP TRIGGER additional_work_reports_truncated ON additional_work;
+DROP TRIGGER job_events_reports_truncated ON job_events;
+DROP TRIGGER tasks_reports_truncated ON tasks;
+DROP TRIGGER work_logs_reports_truncated ON work_logs;
+DROP FUNCTION job_reports_truncated();
+DROP TRIGGER jobs_report_changed ON jobs;
+DROP FUNCTION jobs_report_changed();
+DROP TRIGGER additional_work_report_changed ON additional_work;
+DROP TRIGGER job_events_report_changed ON job_events;
+DROP TRIGGER tasks_report_changed ON tasks;
+DROP TRIGGER work_logs_report_changed ON work_logs;
+DROP FUNCTION job_report_changed();
+DROP TABLE job_report_versions;
