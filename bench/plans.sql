@@ -29,6 +29,25 @@ EXECUTE job_page(:org); EXECUTE job_page(:org); EXECUTE job_page(:org);
 \o
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE job_page(:org);
 
+\echo '-- GET /jobs?limit=50 (client scope): the organisation''s list version, read before a kept page is sent again'
+PREPARE list_version(uuid) AS
+SELECT version FROM job_list_versions WHERE organization_id = $1 LIMIT 1;
+\o /dev/null
+EXECUTE list_version(:org); EXECUTE list_version(:org); EXECUTE list_version(:org);
+EXECUTE list_version(:org); EXECUTE list_version(:org); EXECUTE list_version(:org);
+\o
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE list_version(:org);
+
+\echo '-- GET /jobs/{id}/daily-report (client scope): the job''s report version, in the caller''s scope, read before a kept report is sent again'
+PREPARE report_version(uuid, uuid) AS
+SELECT v.version FROM jobs j LEFT JOIN job_report_versions v ON v.job_id = j.id
+WHERE j.id = $1 AND j.organization_id = $2 LIMIT 1;
+\o /dev/null
+EXECUTE report_version(:job, :org); EXECUTE report_version(:job, :org); EXECUTE report_version(:job, :org);
+EXECUTE report_version(:job, :org); EXECUTE report_version(:job, :org); EXECUTE report_version(:job, :org);
+\o
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE report_version(:job, :org);
+
 \echo '-- GET /jobs/{id}/daily-report (client scope): the one statement'
 PREPARE day_report(uuid, timestamptz, timestamptz, uuid) AS
 SELECT j.progress_percent,

@@ -35,7 +35,8 @@ CREATE CONSTRAINT TRIGGER additional_work_report_changed
     AFTER INSERT OR UPDATE OR DELETE ON additional_work
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION job_report_changed();
 
--- The job itself (its progress).
+-- The job itself: a report shows only its progress of the job's own columns (a work log
+-- also bumps the job's version, which no report shows).
 CREATE FUNCTION jobs_report_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO job_report_versions AS v (job_id, version) VALUES (NEW.id, 1)
@@ -44,8 +45,10 @@ BEGIN
 END
 $$;
 
-CREATE CONSTRAINT TRIGGER jobs_report_changed AFTER UPDATE ON jobs
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION jobs_report_changed();
+CREATE CONSTRAINT TRIGGER jobs_report_changed AFTER UPDATE OF progress_percent ON jobs
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+    WHEN (OLD.progress_percent IS DISTINCT FROM NEW.progress_percent)
+    EXECUTE FUNCTION jobs_report_changed();
 
 -- Emptying one of these tables changes every report; counters only ever go up.
 CREATE FUNCTION job_reports_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
