@@ -63,29 +63,63 @@ pub struct ReportKey {
 
 impl PageKey for ReportKey {}
 
-struct KeptPage {
-    version: i64,
-    body: Bytes,
+/// One job as a client sees it: kept per organisation and checked against its list
+/// version, which moves with every change to the organisation's jobs and their vessels'
+/// names, everything the job's view shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct JobKey {
+    /// The client's organisation.
+    pub organization_id: Uuid,
+    /// The job.
+    pub job_id: Uuid,
 }
 
-struct Pages<K> {
-    by_key: HashMap<K, KeptPage>,
+impl PageKey for JobKey {}
+
+/// Jobs kept for clients, each with its version for the `ETag`.
+pub type KeptJobs = KeptPages<JobKey, (i32, Bytes)>;
+
+/// What is kept of a page: its body, and for a job also its version (the `ETag`).
+pub trait PageBody: Clone {
+    /// Bytes the body takes.
+    fn bytes(&self) -> usize;
+}
+
+impl PageBody for Bytes {
+    fn bytes(&self) -> usize {
+        self.len()
+    }
+}
+
+impl PageBody for (i32, Bytes) {
+    fn bytes(&self) -> usize {
+        self.1.len()
+    }
+}
+
+struct KeptPage<B> {
+    version: i64,
+    body: B,
+}
+
+struct Pages<K, B> {
+    by_key: HashMap<K, KeptPage<B>>,
     /// Oldest first, for eviction.
     order: VecDeque<K>,
     bytes: usize,
 }
 
 /// The kept pages of one kind, within a byte budget; the oldest kept goes first.
-pub struct KeptPages<K> {
-    pages: Mutex<Pages<K>>,
+pub struct KeptPages<K, B = Bytes> {
+    pages: Mutex<Pages<K, B>>,
     budget: usize,
 }
 
-fn footprint<K: PageKey>(key: &K, body: &Bytes) -> usize {
-    std::mem::size_of::<K>() + key.heap_bytes() + body.len()
+fn footprint<K: PageKey, B: PageBody>(key: &K, body: &B) -> usize {
+    std::mem::size_of::<K>() + std::mem::size_of::<B>() + key.heap_bytes() + body.bytes()
 }
 
-impl<K: PageKey> KeptPages<K> {
+impl<K: PageKey, B: PageBody> KeptPages<K, B> {
     /// At most `budget` bytes of pages; 0 keeps nothing.
     pub fn new(budget: usize) -> Self {
         Self {
@@ -104,7 +138,7 @@ impl<K: PageKey> KeptPages<K> {
     }
 
     /// The page kept for `key`, if it was read under `version`.
-    pub fn get(&self, key: &K, version: i64) -> Option<Bytes> {
+    pub fn get(&self, key: &K, version: i64) -> Option<B> {
         let pages = self.lock();
         pages
             .by_key
@@ -115,7 +149,7 @@ impl<K: PageKey> KeptPages<K> {
 
     /// Keeps `body`, read under `version`, for `key`, evicting the oldest pages beyond
     /// the budget. A page read under an older version than the one kept is dropped.
-    pub fn put(&self, key: K, version: i64, body: Bytes) {
+    pub fn put(&self, key: K, version: i64, body: B) {
         let size = footprint(&key, &body);
         if size > self.budget {
             return;
@@ -125,7 +159,7 @@ impl<K: PageKey> KeptPages<K> {
         match pages.by_key.get_mut(&key) {
             Some(kept) if kept.version > version => return,
             Some(kept) => {
-                pages.bytes = pages.bytes - kept.body.len() + body.len();
+                pages.bytes = pages.bytes - kept.body.bytes() + body.bytes();
                 *kept = KeptPage { version, body };
             }
             None => {
@@ -144,7 +178,7 @@ impl<K: PageKey> KeptPages<K> {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Pages<K>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Pages<K, B>> {
         // A panic while holding the lock leaves the map consistent (no step of `put`
         // panics between its updates), so a poisoned lock is still safe to use.
         self.pages

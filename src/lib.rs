@@ -41,7 +41,7 @@ use actix_web::{
 
 use auth::{password::Passwords, tokens::TokenKeys};
 use db::Db;
-use kept_pages::{KeptPages, ListKey, ReportKey};
+use kept_pages::{KeptJobs, KeptPages, ListKey, ReportKey};
 use openapi::OpenApiJson;
 
 /// Everything the handlers share. Cloning is cheap (all `Arc`s); nothing here is state
@@ -64,6 +64,8 @@ pub struct AppState {
     pub job_pages: web::Data<KeptPages<ListKey>>,
     /// Daily reports read by clients, served again while their job is unchanged.
     pub day_reports: web::Data<KeptPages<ReportKey>>,
+    /// Jobs read by clients, served again while their organisation's list is unchanged.
+    pub job_views: web::Data<KeptJobs>,
 }
 
 impl AppState {
@@ -83,20 +85,22 @@ impl AppState {
             openapi: web::Data::new(OpenApiJson::render()?),
             job_pages: web::Data::new(KeptPages::new(DEFAULT_PAGE_CACHE_BYTES)),
             day_reports: web::Data::new(KeptPages::new(DEFAULT_PAGE_CACHE_BYTES)),
+            job_views: web::Data::new(KeptPages::new(DEFAULT_PAGE_CACHE_BYTES)),
         })
     }
 
-    /// Keeps at most `bytes` of each kind of client page, job lists and daily reports
-    /// (0: none).
+    /// Keeps at most `bytes` of each kind of client page, job lists, jobs and daily
+    /// reports (0: none).
     pub fn with_page_cache(mut self, bytes: usize) -> Self {
         self.job_pages = web::Data::new(KeptPages::new(bytes));
         self.day_reports = web::Data::new(KeptPages::new(bytes));
+        self.job_views = web::Data::new(KeptPages::new(bytes));
         self
     }
 }
 
 /// 16 MiB of each kind: the first page of 50 jobs of 300 organisations; 10 000 daily
-/// reports.
+/// reports; 20 000 jobs.
 pub const DEFAULT_PAGE_CACHE_BYTES: usize = 16 << 20;
 
 /// The application: every route, the extractor error handlers and the request log.
@@ -122,6 +126,7 @@ pub fn app(
         .app_data(state.allowed)
         .app_data(state.job_pages)
         .app_data(state.day_reports)
+        .app_data(state.job_views)
         .configure(http::configure_extractors)
         .configure(health::routes)
         .configure(openapi::docs_routes)

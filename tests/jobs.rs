@@ -1215,3 +1215,59 @@ async fn a_change_to_one_organisations_jobs_moves_only_its_own_list_version() {
     assert!(after[0] > before[0], "{before:?} -> {after:?}");
     assert_eq!(after[1], before[1], "the other organisation's version");
 }
+
+#[tokio::test]
+async fn a_job_a_client_reads_shows_every_change_the_moment_it_commits() {
+    // A job read by a client is kept under its organisation's list version; each change
+    // must show on the next read, with its ETag, and keeping it opens it to no one else.
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+
+    let y = yard().await;
+    let job = y.app.job(&y.client_a, y.vessel_a).await;
+    let path = format!("/api/v1/jobs/{job}");
+    let read = async || {
+        let reply = y.app.get(&path, &y.client_a.token).await.expect(200);
+        let tag = reply.headers["etag"].to_str().unwrap().to_owned();
+        (tag, reply.body)
+    };
+    let (tag, first) = read().await;
+    assert_eq!(tag, format!("\"{}\"", first["version"]));
+    assert_eq!(read().await, (tag.clone(), first.clone()), "read twice");
+    y.app
+        .get(&path, &y.client_b.token)
+        .await
+        .expect_problem(404, "not-found");
+
+    y.app
+        .patch(&path, &y.manager.token, json!({"priority": "urgent"}))
+        .await
+        .expect(200);
+    let (new_tag, body) = read().await;
+    assert_eq!(body["priority"], "urgent");
+    assert_ne!(new_tag, tag);
+    assert_eq!(new_tag, format!("\"{}\"", body["version"]));
+
+    y.app
+        .patch(
+            &format!("/api/v1/vessels/{}", y.vessel_a),
+            &y.manager.token,
+            json!({"name": "Nile Breeze"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(read().await.1["vessel"]["name"], "Nile Breeze");
+
+    let mut direct = AsyncPgConnection::establish(&y.app.database_url())
+        .await
+        .unwrap();
+    diesel::sql_query("UPDATE jobs SET title = 'Straighten the bilge keel' WHERE id = $1")
+        .bind::<diesel::sql_types::Uuid, _>(job)
+        .execute(&mut direct)
+        .await
+        .unwrap();
+    assert_eq!(read().await.1["title"], "Straighten the bilge keel");
+    y.app
+        .get(&path, &y.client_b.token)
+        .await
+        .expect_problem(404, "not-found");
+}

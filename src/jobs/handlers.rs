@@ -23,7 +23,7 @@ use crate::{
     db::Db,
     error::{ApiError, ConflictKind, FieldError, Problem},
     http::{IfMatch, etag, json_body},
-    kept_pages::{KeptPages, ListKey},
+    kept_pages::{JobKey, KeptJobs, KeptPages, ListKey},
     money::{check_currency, parse_amount},
     pagination::{Cursor, Page, PageRequest},
     users::rules::check_name,
@@ -178,11 +178,42 @@ pub async fn list_jobs(
 pub async fn get_job(
     user: AuthUser,
     db: web::Data<Db>,
+    views: web::Data<KeptJobs>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let conn = db.get().await?;
-    let view = queries::find_view(&conn, *id, user.scope()).await?;
-    Ok(job_response(actix_web::http::StatusCode::OK, &view))
+    let mut conn = db.get().await?;
+    let scope = user.scope();
+    // A job read by a client is kept under its organisation's list version, read before
+    // the job: it moves with every change to anything the job's view shows. Only a job
+    // found in the client's scope is kept, so a kept one is the client's.
+    let kept = match scope {
+        Scope::Organization(org) if views.enabled() => {
+            let version = queries::list_version(&mut conn, org).await?;
+            let key = JobKey {
+                organization_id: org,
+                job_id: *id,
+            };
+            if let Some((job_version, body)) = views.get(&key, version) {
+                return Ok(HttpResponse::Ok()
+                    .insert_header(etag(job_version))
+                    .content_type(actix_web::http::header::ContentType::json())
+                    .body(body));
+            }
+            Some((key, version))
+        }
+        _ => None,
+    };
+    let view = queries::find_view(&conn, *id, scope).await?;
+    drop(conn);
+    let Some((key, version)) = kept else {
+        return Ok(job_response(actix_web::http::StatusCode::OK, &view));
+    };
+    let body = Bytes::from(serde_json::to_vec(&view).map_err(anyhow::Error::from)?);
+    views.put(key, version, (view.version, body.clone()));
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(view.version))
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(body))
 }
 
 /// Change title, description, priority or planned dates (manager; honours `If-Match`).
