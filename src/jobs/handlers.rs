@@ -194,10 +194,7 @@ pub async fn get_job(
                 job_id: *id,
             };
             if let Some((job_version, body)) = views.get(&key, version) {
-                return Ok(HttpResponse::Ok()
-                    .insert_header(etag(job_version))
-                    .content_type(actix_web::http::header::ContentType::json())
-                    .body(body));
+                return Ok(kept_job_response(job_version, body));
             }
             Some((key, version))
         }
@@ -210,10 +207,15 @@ pub async fn get_job(
     };
     let body = Bytes::from(serde_json::to_vec(&view).map_err(anyhow::Error::from)?);
     views.put(key, version, (view.version, body.clone()));
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(view.version))
+    Ok(kept_job_response(view.version, body))
+}
+
+/// 200 with a job's JSON already written, and its `ETag`.
+fn kept_job_response(version: i32, body: Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(etag(version))
         .content_type(actix_web::http::header::ContentType::json())
-        .body(body))
+        .body(body)
 }
 
 /// Change title, description, priority or planned dates (manager; honours `If-Match`).
