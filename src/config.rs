@@ -65,7 +65,7 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=100))]
     pub hash_cpu_percent: u32,
 
-    /// MiB for each kind of page kept for clients (job lists, daily reports); a kept
+    /// MiB for each kind of page kept for clients (job lists, jobs, daily reports); a kept
     /// page is served again only while its version, read from PostgreSQL on every
     /// request, is unchanged. 0 turns it off.
     #[arg(long, env = "SLIPWAY_PAGE_CACHE_MB",

@@ -1088,8 +1088,6 @@ async fn first_listed(y: &Yard, session: &Session) -> Value {
 async fn a_clients_job_list_shows_every_change_the_moment_it_commits() {
     // The service keeps the pages it served a client; each of these changes must still
     // show on the very next read.
-    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-
     let y = yard().await;
     let job = y.app.job(&y.client_a, y.vessel_a).await;
     let listed = first_listed(&y, &y.client_a).await;
@@ -1142,14 +1140,9 @@ async fn a_clients_job_list_shows_every_change_the_moment_it_commits() {
     assert_eq!(first_listed(&y, &y.client_a).await["id"], newer.to_string());
 
     // Plain SQL past the API, committed by another connection.
-    let mut direct = AsyncPgConnection::establish(&y.app.database_url())
-        .await
-        .unwrap();
-    diesel::sql_query("UPDATE jobs SET priority = 'urgent' WHERE id = $1")
-        .bind::<diesel::sql_types::Uuid, _>(newer)
-        .execute(&mut direct)
-        .await
-        .unwrap();
+    y.app
+        .execute_sql("UPDATE jobs SET priority = 'urgent' WHERE id = $1", newer)
+        .await;
     assert_eq!(first_listed(&y, &y.client_a).await["priority"], "urgent");
 
     // Organisation B's list was not touched by any of A's changes.
@@ -1220,8 +1213,6 @@ async fn a_change_to_one_organisations_jobs_moves_only_its_own_list_version() {
 async fn a_job_a_client_reads_shows_every_change_the_moment_it_commits() {
     // A job read by a client is kept under its organisation's list version; each change
     // must show on the next read, with its ETag, and keeping it opens it to no one else.
-    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-
     let y = yard().await;
     let job = y.app.job(&y.client_a, y.vessel_a).await;
     let path = format!("/api/v1/jobs/{job}");
@@ -1257,14 +1248,12 @@ async fn a_job_a_client_reads_shows_every_change_the_moment_it_commits() {
         .expect(200);
     assert_eq!(read().await.1["vessel"]["name"], "Nile Breeze");
 
-    let mut direct = AsyncPgConnection::establish(&y.app.database_url())
-        .await
-        .unwrap();
-    diesel::sql_query("UPDATE jobs SET title = 'Straighten the bilge keel' WHERE id = $1")
-        .bind::<diesel::sql_types::Uuid, _>(job)
-        .execute(&mut direct)
-        .await
-        .unwrap();
+    y.app
+        .execute_sql(
+            "UPDATE jobs SET title = 'Straighten the bilge keel' WHERE id = $1",
+            job,
+        )
+        .await;
     assert_eq!(read().await.1["title"], "Straighten the bilge keel");
     y.app
         .get(&path, &y.client_b.token)

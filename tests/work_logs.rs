@@ -705,8 +705,6 @@ async fn a_work_log_shows_in_the_clients_job_list_at_once() {
 async fn a_clients_daily_report_shows_every_change_the_moment_it_commits() {
     // Reports read by clients are kept between reads; each change to what a report shows
     // must show on the very next read, and keeping one must not open it to anyone else.
-    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-
     let f = floor().await;
     let yard = chrono_tz::Asia::Shanghai;
     let today = Utc::now().with_timezone(&yard).date_naive();
@@ -756,16 +754,12 @@ async fn a_clients_daily_report_shows_every_change_the_moment_it_commits() {
     assert_eq!(report["progress_percent"], 30.0);
 
     // Plain SQL past the API, committed by another connection.
-    let mut direct = AsyncPgConnection::establish(&f.app.database_url())
-        .await
-        .unwrap();
-    diesel::sql_query(
-        "UPDATE work_logs SET ended_at = ended_at + interval '1 hour' WHERE job_id = $1",
-    )
-    .bind::<diesel::sql_types::Uuid, _>(f.job)
-    .execute(&mut direct)
-    .await
-    .unwrap();
+    f.app
+        .execute_sql(
+            "UPDATE work_logs SET ended_at = ended_at + interval '1 hour' WHERE job_id = $1",
+            f.job,
+        )
+        .await;
     assert_eq!(read(&dated).await["hours_total"], 3.0);
 
     // Extra work priced, then approved by the client.

@@ -115,8 +115,8 @@ impl Passwords {
 
     /// Holds one of the hashing slots until the permit is dropped: the hashes queued
     /// meanwhile wait for the others. For tests that need the hashers busy.
-    pub async fn occupy(&self) -> anyhow::Result<tokio::sync::OwnedSemaphorePermit> {
-        Ok(Arc::clone(&self.permits).acquire_owned().await?)
+    pub async fn occupy(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+        self.slot().await
     }
 
     /// Hashes `password` off the async workers.

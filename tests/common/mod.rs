@@ -378,6 +378,19 @@ impl TestApp {
         db::with_database_name(&base_url(), self.database.as_deref().expect("a database"))
             .expect("url")
     }
+
+    /// Runs one statement with `$1 = id` on a connection of its own, past the API, and
+    /// commits it: what plain SQL or another program does to the data.
+    pub async fn execute_sql(&self, sql: &str, id: Uuid) {
+        let mut direct = AsyncPgConnection::establish(&self.database_url())
+            .await
+            .expect("connect to the app's database");
+        diesel::sql_query(sql)
+            .bind::<diesel::sql_types::Uuid, _>(id)
+            .execute(&mut direct)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
 }
 
 impl Drop for TestApp {
