@@ -43,6 +43,7 @@ use auth::{password::Passwords, tokens::TokenKeys};
 use db::Db;
 use kept_pages::{KeptJobs, KeptPages, ListKey, ReportKey};
 use openapi::OpenApiJson;
+use work_logs::batch::WorkLogWriter;
 
 /// Everything the handlers share. Cloning is cheap (all `Arc`s); nothing here is state
 /// of a user or request, so any number of instances can run behind a load balancer.
@@ -66,6 +67,8 @@ pub struct AppState {
     pub day_reports: web::Data<KeptPages<ReportKey>>,
     /// Jobs read by clients, served again while their organisation's list is unchanged.
     pub job_views: web::Data<KeptJobs>,
+    /// Writes work logs sent at the same moment together.
+    pub work_log_writer: web::Data<WorkLogWriter>,
 }
 
 impl AppState {
@@ -79,14 +82,25 @@ impl AppState {
         Ok(Self {
             yard: web::Data::new(yard),
             allowed: web::Data::new(openapi::allowed_methods()),
-            db: web::Data::new(db),
             keys: web::Data::new(keys),
             passwords: web::Data::new(passwords),
             openapi: web::Data::new(OpenApiJson::render()?),
             job_pages: web::Data::new(KeptPages::new(DEFAULT_PAGE_CACHE_BYTES)),
             day_reports: web::Data::new(KeptPages::new(DEFAULT_PAGE_CACHE_BYTES)),
             job_views: web::Data::new(KeptPages::new(DEFAULT_PAGE_CACHE_BYTES)),
+            work_log_writer: web::Data::new(WorkLogWriter::start(
+                db.clone(),
+                DEFAULT_WORK_LOG_WRITERS,
+            )),
+            db: web::Data::new(db),
         })
+    }
+
+    /// Writes work logs with `writers` writer tasks (0: each request writes its own).
+    pub fn with_work_log_writers(mut self, writers: usize) -> Self {
+        self.work_log_writer =
+            web::Data::new(WorkLogWriter::start(self.db.get_ref().clone(), writers));
+        self
     }
 
     /// Keeps at most `bytes` of each kind of client page, job lists, jobs and daily
@@ -98,6 +112,9 @@ impl AppState {
         self
     }
 }
+
+/// Writer tasks for work logs: each writes one batch at a time.
+pub const DEFAULT_WORK_LOG_WRITERS: usize = 2;
 
 /// 16 MiB of each kind: the first page of 50 jobs of 300 organisations; 10 000 daily
 /// reports; 20 000 jobs.
@@ -127,6 +144,7 @@ pub fn app(
         .app_data(state.job_pages)
         .app_data(state.day_reports)
         .app_data(state.job_views)
+        .app_data(state.work_log_writer)
         .configure(http::configure_extractors)
         .configure(health::routes)
         .configure(openapi::docs_routes)

@@ -49,6 +49,27 @@ fn iso(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// Assigns the technician to the task from `days` ago until tomorrow.
+async fn assign_since(
+    app: &TestApp,
+    manager: &Session,
+    task: Uuid,
+    technician: Uuid,
+    days: i64,
+) -> Uuid {
+    let now = Utc::now();
+    app.assign(
+        manager,
+        task,
+        technician,
+        &iso(now - Duration::days(days)),
+        &iso(now + Duration::days(1)),
+    )
+    .await
+    .expect(201)
+    .id()
+}
+
 /// A job in progress with one task and one technician assigned for the past three days.
 async fn floor() -> Floor {
     let app = TestApp::spawn().await;
@@ -62,18 +83,7 @@ async fn floor() -> Floor {
     app.advance(&manager, job, "in_progress").await;
     let task = app.task(&manager, job, 20.0, None).await;
     let (tech, tech_id) = app.technician_profile(&manager, "welder").await;
-    let now = Utc::now();
-    let assignment = app
-        .assign(
-            &manager,
-            task,
-            tech_id,
-            &iso(now - Duration::days(3)),
-            &iso(now + Duration::days(1)),
-        )
-        .await
-        .expect(201)
-        .id();
+    let assignment = assign_since(&app, &manager, task, tech_id, 3).await;
     Floor {
         app,
         manager,
@@ -806,4 +816,209 @@ async fn a_clients_daily_report_shows_every_change_the_moment_it_commits() {
     let changes = changes.as_array().unwrap();
     assert_eq!(changes.len(), moves + 1, "{changes:?}");
     assert_eq!(changes[moves]["to_status"], "on_hold");
+}
+
+#[tokio::test]
+async fn logs_sent_at_once_by_a_shift_are_each_answered_with_their_own() {
+    // Logs arriving together are written together (one statement); every technician must
+    // still get back their own log, and the ones that may not be logged their own error.
+    let f = floor().await;
+    let now = Utc::now();
+    let mut crew = Vec::new();
+    for i in 0..12 {
+        let (tech, tech_id) = f.app.technician_profile(&f.manager, "fitter").await;
+        let assignment = assign_since(&f.app, &f.manager, f.task, tech_id, 2).await;
+        crew.push((tech, assignment, i));
+    }
+    // A job on hold, with a technician assigned to it.
+    let org = f.app.organization(&f.manager, "Volga Tankers", "RU").await;
+    let vessel = f.app.vessel(&f.manager, org).await;
+    let idle_job = f.app.job(&f.manager, vessel).await;
+    f.app.advance(&f.manager, idle_job, "in_progress").await;
+    let idle_task = f.app.task(&f.manager, idle_job, 4.0, None).await;
+    let (idle_tech, idle_tech_id) = f.app.technician_profile(&f.manager, "rigger").await;
+    let idle_assignment = assign_since(&f.app, &f.manager, idle_task, idle_tech_id, 2).await;
+    f.app
+        .transition(&f.manager, idle_job, "on_hold", Some("waiting for spares"))
+        .await
+        .expect(200);
+    let job_before = f.manager_reads(&format!("/api/v1/jobs/{}", f.job)).await;
+
+    let post = |tech: &Session, assignment: Uuid, i: i64, description: String| {
+        let body = json!({
+            "started_at": iso(now - Duration::hours(8) + Duration::minutes(i)),
+            "ended_at": iso(now - Duration::hours(2) + Duration::minutes(i)),
+            "description": description,
+        });
+        let (app, token) = (&f.app, tech.token.clone());
+        async move {
+            app.post(
+                &format!("/api/v1/assignments/{assignment}/work-logs"),
+                &token,
+                body,
+            )
+            .await
+        }
+    };
+    let mut calls = Vec::new();
+    for (tech, assignment, i) in &crew {
+        calls.push(post(tech, *assignment, *i, format!("Seam {i} rewelded")));
+    }
+    // Someone else's assignment, and a job not in progress, in the same moment.
+    let (_, stranger_assignment, _) = &crew[0];
+    let stranger = f.app.technician().await;
+    let wrong = post(&stranger, *stranger_assignment, 100, "Not mine".to_owned());
+    let idle = post(&idle_tech, idle_assignment, 101, "On hold".to_owned());
+    let (replies, wrong, idle) = tokio::join!(futures_util::future::join_all(calls), wrong, idle);
+
+    for ((_, _, i), reply) in crew.iter().zip(replies) {
+        let reply = reply.expect(201);
+        assert_eq!(reply.body["description"], format!("Seam {i} rewelded"));
+        assert_eq!(
+            reply.body["started_at"],
+            iso(now - Duration::hours(8) + Duration::minutes(*i))
+        );
+        assert_eq!(reply.body["hours"], 6.0);
+    }
+    wrong.expect_problem(404, "not-found");
+    idle.expect_problem(409, "job-not-active");
+
+    // All twelve are recorded once, and the job's version moved on.
+    let mut listed = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/jobs/{}/work-logs?limit=5&cursor={c}", f.job),
+            None => format!("/api/v1/jobs/{}/work-logs?limit=5", f.job),
+        };
+        let page = f.manager_reads(&path).await;
+        for item in page.body["items"].as_array().unwrap() {
+            listed.push(item["description"].as_str().unwrap().to_owned());
+        }
+        match page.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    listed.sort();
+    let mut sent: Vec<String> = (0..12).map(|i| format!("Seam {i} rewelded")).collect();
+    sent.sort();
+    assert_eq!(listed, sent);
+    let job_after = f.manager_reads(&format!("/api/v1/jobs/{}", f.job)).await;
+    assert!(job_after.body["version"].as_i64() > job_before.body["version"].as_i64());
+    let idle_logs = f
+        .manager_reads(&format!("/api/v1/jobs/{idle_job}/work-logs"))
+        .await;
+    assert_eq!(idle_logs.body["items"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn a_batch_of_logs_is_written_whole_or_not_at_all() {
+    // The batch statement itself, past the HTTP layer: logs that may be written are, in
+    // one transaction, answered by their place; one overlap (even inside the batch)
+    // writes none; a task's progress is the batch's last report of it.
+    use slipway::work_logs::queries::{NewWorkLog, log_work_batch};
+    let f = floor().await;
+    let now = Utc::now();
+    let tech_user = f.tech.user_id;
+    let log = |hours_ago: i64, progress: Option<i32>, description: &str| NewWorkLog {
+        assignment_id: f.assignment,
+        user_id: tech_user,
+        started_at: now - Duration::hours(hours_ago),
+        ended_at: now - Duration::hours(hours_ago - 1),
+        description: description.to_owned(),
+        progress_percent: progress,
+    };
+    let stranger = NewWorkLog {
+        user_id: Uuid::new_v4(),
+        ..log(20, Some(90), "not mine")
+    };
+    let mut conn = f.app.db.get().await.unwrap();
+
+    // The third overlaps the first: nothing of the batch is written.
+    let (a, b, c) = (
+        log(10, Some(20), "a"),
+        log(8, None, "b"),
+        log(10, Some(30), "c"),
+    );
+    let err = log_work_batch(&mut conn, &[&a, &b, &c])
+        .await
+        .err()
+        .expect("an overlap inside the batch fails it");
+    assert!(err.to_string().contains("work_logs_no_overlap"), "{err}");
+    let logs = f
+        .manager_reads(&format!("/api/v1/jobs/{}/work-logs", f.job))
+        .await;
+    assert_eq!(logs.body["items"].as_array().unwrap().len(), 0);
+
+    let job_before = f.manager_reads(&format!("/api/v1/jobs/{}", f.job)).await;
+    let (d, e) = (log(6, Some(70), "d"), log(4, Some(45), "e"));
+    let written = log_work_batch(&mut conn, &[&a, &stranger, &d, &e])
+        .await
+        .unwrap();
+    let mut places: Vec<(i64, String)> = written
+        .iter()
+        .map(|w| (w.ord, w.work.log.description.clone()))
+        .collect();
+    places.sort();
+    assert_eq!(
+        places,
+        vec![
+            (1, "a".to_owned()),
+            (3, "d".to_owned()),
+            (4, "e".to_owned())
+        ]
+    );
+    let tasks = f
+        .manager_reads(&format!("/api/v1/jobs/{}/tasks", f.job))
+        .await;
+    assert_eq!(tasks.body["items"][0]["progress_percent"], 45);
+    let job_after = f.manager_reads(&format!("/api/v1/jobs/{}", f.job)).await;
+    assert_eq!(job_after.body["progress_percent"], 45.0);
+    assert!(job_after.body["version"].as_i64() > job_before.body["version"].as_i64());
+}
+
+#[tokio::test]
+async fn the_writers_answer_each_log_with_its_own_fate() {
+    // One writer task, many logs handed over at once: each waiting request gets its own.
+    use slipway::work_logs::{
+        batch::{WorkLogWriter, Written},
+        queries::NewWorkLog,
+    };
+    let f = floor().await;
+    let now = Utc::now();
+    // PostgreSQL keeps microseconds.
+    let now = chrono::SubsecRound::trunc_subsecs(now, 6);
+    let writer = WorkLogWriter::start(f.app.db.clone(), 1);
+    let logs: Vec<NewWorkLog> = (0..20)
+        .map(|i| NewWorkLog {
+            assignment_id: f.assignment,
+            // Every fifth is someone else's.
+            user_id: if i % 5 == 4 {
+                Uuid::new_v4()
+            } else {
+                f.tech.user_id
+            },
+            started_at: now - Duration::hours(30) + Duration::hours(i),
+            ended_at: now - Duration::hours(30) + Duration::hours(i) + Duration::minutes(30),
+            description: format!("log {i}"),
+            progress_percent: None,
+        })
+        .collect();
+    let answers = futures_util::future::join_all(logs.iter().map(|log| writer.write(log))).await;
+    for (i, answer) in answers.into_iter().enumerate() {
+        match answer {
+            Written::Logged(work) if i % 5 != 4 => {
+                assert_eq!(work.log.description, format!("log {i}"));
+                assert_eq!(work.log.started_at, logs[i].started_at);
+            }
+            Written::NotLogged if i % 5 == 4 => {}
+            Written::Logged(_) => panic!("log {i} is someone else's, yet was written"),
+            Written::NotLogged => panic!("log {i} was not written"),
+            Written::Alone => panic!("log {i} was handed back"),
+        }
+    }
+    // An overlap among them hands every log of its batch back to its request.
+    let again = writer.write(&logs[0]).await;
+    assert!(matches!(again, Written::Alone));
 }

@@ -10,6 +10,7 @@ use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
 use super::{
+    batch::{WorkLogWriter, Written},
     models::{
         Assignment, CreateAssignment, CreateWorkLog, DailyReport, DailyReportQuery, MyAssignment,
         WorkLog,
@@ -237,6 +238,7 @@ pub async fn create_work_log(
     user: AuthUser,
     db: web::Data<Db>,
     yard: web::Data<Yard>,
+    writer: web::Data<WorkLogWriter>,
     id: web::Path<Uuid>,
     body: Json<CreateWorkLog>,
 ) -> Result<HttpResponse, ApiError> {
@@ -270,21 +272,26 @@ pub async fn create_work_log(
             "must be between 0 and 100",
         ));
     }
-    let mut conn = db.get().await?;
     if errors.is_empty() {
-        // The usual case, in one round trip; anything else is explained below.
-        let logged = queries::log_work(
-            &mut conn,
-            NewWorkLog {
-                assignment_id,
-                user_id: user.id,
-                started_at: b.started_at,
-                ended_at: b.ended_at,
-                description,
-                progress_percent: b.progress_percent,
-            },
-        )
-        .await;
+        // The usual case, written together with the logs sent at the same moment;
+        // anything else is explained below.
+        let log = NewWorkLog {
+            assignment_id,
+            user_id: user.id,
+            started_at: b.started_at,
+            ended_at: b.ended_at,
+            description,
+            progress_percent: b.progress_percent,
+        };
+        let logged = match writer.write(&log).await {
+            Written::Logged(work) => Ok(Some(work)),
+            Written::NotLogged => Ok(None),
+            // Alone, in one round trip: its own error is the answer.
+            Written::Alone => {
+                let mut conn = db.get().await?;
+                queries::log_work(&mut conn, log).await
+            }
+        };
         match logged {
             Ok(Some(work)) => {
                 return Ok(created(&work_log_view(
@@ -300,6 +307,7 @@ pub async fn create_work_log(
                 if info.constraint_name() == Some("work_logs_no_overlap") =>
             {
                 // The log in the way is committed (the slot lock waited for it): name it.
+                let conn = db.get().await?;
                 let (assignment, _) = queries::my_assignment(&conn, assignment_id, user.id).await?;
                 let other = queries::work_log_conflict(
                     &conn,
@@ -318,6 +326,7 @@ pub async fn create_work_log(
             Err(e) => return Err(e.into()),
         }
     }
+    let conn = db.get().await?;
     // Nothing was logged: the reason, in the order of the rules.
     let (_, status) = queries::my_assignment(&conn, assignment_id, user.id).await?;
     if status != JobStatus::InProgress {

@@ -295,7 +295,7 @@ static LOG_WORK_SQL: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// A work log as a technician sends it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct NewWorkLog {
     /// The assignment it is logged on.
     pub assignment_id: Uuid,
@@ -335,10 +335,7 @@ pub async fn log_work(
     log: NewWorkLog,
 ) -> QueryResult<Option<LoggedWork>> {
     use diesel::sql_types::{Integer, Text, Uuid as SqlUuid};
-    let task_status = match log.progress_percent {
-        Some(p) if p >= 100 => TaskStatus::Done,
-        _ => TaskStatus::InProgress,
-    };
+    let task_status = task_status_for(log.progress_percent);
     let query = diesel::sql_query(LOG_WORK_SQL.as_str())
         .bind::<SqlUuid, _>(log.assignment_id)
         .bind::<SqlUuid, _>(log.user_id)
@@ -348,6 +345,111 @@ pub async fn log_work(
         .bind::<Nullable<Integer>, _>(log.progress_percent)
         .bind::<Text, _>(task_status);
     Cached(query).get_result(conn).await.optional()
+}
+
+/// The statement of [`log_work_batch`]: [`LOG_WORK_SQL`] for many logs at once. The logs
+/// come as arrays, numbered in their order; the jobs' rows are locked in id order, then
+/// the technicians' slots in key order, so two batches (or a batch and a single log) never
+/// wait on each other in a circle. A task's reported progress is the last of the batch.
+static LOG_WORK_BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "WITH req AS ( \
+                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], \
+                                     $5::text[], $6::int4[], $7::text[]) \
+                  WITH ORDINALITY AS r(assignment_id, user_id, started_at, ended_at, description, \
+                                       progress_percent, task_status, ord)), \
+              asg AS ( \
+                SELECT r.*, a.technician_id, a.task_id, t.job_id, t.title \
+                FROM req r JOIN assignments a ON a.id = r.assignment_id \
+                     JOIN technicians tc ON tc.id = a.technician_id \
+                     JOIN tasks t ON t.id = a.task_id \
+                WHERE a.removed_at IS NULL AND tc.user_id = r.user_id), \
+              job AS ( \
+                SELECT j.id, j.status FROM jobs j WHERE j.id IN (SELECT job_id FROM asg) \
+                ORDER BY j.id FOR NO KEY UPDATE OF j), \
+              slot AS ( \
+                SELECT k.technician_id, pg_advisory_xact_lock(k.key) \
+                FROM (SELECT DISTINCT technician_id, {key} AS key FROM asg ORDER BY key) k \
+                WHERE (SELECT count(*) FROM job) > 0), \
+              ins AS ( \
+                INSERT INTO work_logs (assignment_id, technician_id, task_id, job_id, \
+                                       started_at, ended_at, description, progress_percent) \
+                SELECT asg.assignment_id, asg.technician_id, asg.task_id, asg.job_id, \
+                       asg.started_at, asg.ended_at, asg.description, asg.progress_percent \
+                FROM asg JOIN job ON job.id = asg.job_id \
+                     JOIN slot ON slot.technician_id = asg.technician_id \
+                WHERE job.status = 'in_progress' \
+                RETURNING id, assignment_id, technician_id, task_id, job_id, started_at, \
+                          ended_at, description, progress_percent, created_at), \
+              logged AS ( \
+                SELECT ins.*, asg.title AS task_title, asg.ord, asg.task_status \
+                FROM ins JOIN asg ON asg.assignment_id = ins.assignment_id \
+                                 AND asg.started_at = ins.started_at), \
+              progress AS ( \
+                UPDATE tasks t SET progress_percent = p.progress_percent, \
+                                   status = p.task_status, updated_at = now() \
+                FROM (SELECT DISTINCT ON (task_id) task_id, progress_percent, task_status \
+                      FROM logged WHERE progress_percent IS NOT NULL \
+                      ORDER BY task_id, ord DESC) p \
+                WHERE t.id = p.task_id), \
+              touched AS ( \
+                UPDATE jobs SET version = version + 1, updated_at = now() \
+                WHERE id IN (SELECT job_id FROM ins)) \
+         SELECT id, assignment_id, technician_id, task_id, job_id, started_at, ended_at, \
+                description, progress_percent, created_at, task_title, ord \
+         FROM logged",
+        key = crate::docks::queries::slot_key_sql("technician_id")
+    )
+});
+
+/// A work log recorded in a batch, with its place in the batch (from 1).
+#[derive(QueryableByName)]
+pub struct BatchLoggedWork {
+    /// The log.
+    #[diesel(embed)]
+    pub work: LoggedWork,
+    /// Its place among the logs sent.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub ord: i64,
+}
+
+/// Records many work logs in one statement and one transaction, each as [`log_work`]
+/// would: the answer holds the logs recorded, by their place among `logs` (from 1); a log
+/// missing from it was not recorded (not the caller's assignment, or the job not in
+/// progress). Any failure (an overlap, even between two of `logs`) records none of them.
+pub async fn log_work_batch(
+    conn: &mut AsyncPgConnection,
+    logs: &[&NewWorkLog],
+) -> QueryResult<Vec<BatchLoggedWork>> {
+    use diesel::sql_types::{Array, Integer, Text, Uuid as SqlUuid};
+    let query = diesel::sql_query(LOG_WORK_BATCH_SQL.as_str())
+        .bind::<Array<SqlUuid>, _>(logs.iter().map(|l| l.assignment_id).collect::<Vec<_>>())
+        .bind::<Array<SqlUuid>, _>(logs.iter().map(|l| l.user_id).collect::<Vec<_>>())
+        .bind::<Array<Timestamptz>, _>(logs.iter().map(|l| l.started_at).collect::<Vec<_>>())
+        .bind::<Array<Timestamptz>, _>(logs.iter().map(|l| l.ended_at).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(
+            logs.iter()
+                .map(|l| l.description.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<Nullable<Integer>>, _>(
+            logs.iter().map(|l| l.progress_percent).collect::<Vec<_>>(),
+        )
+        .bind::<Array<Text>, _>(
+            logs.iter()
+                .map(|l| task_status_for(l.progress_percent).as_str())
+                .collect::<Vec<_>>(),
+        );
+    Cached(query).load(conn).await
+}
+
+/// The task's status after a log reporting `progress`: an open task is now in progress,
+/// 100 % is done.
+fn task_status_for(progress: Option<i32>) -> TaskStatus {
+    match progress {
+        Some(p) if p >= 100 => TaskStatus::Done,
+        _ => TaskStatus::InProgress,
+    }
 }
 
 /// A work log with its task title and technician name.
