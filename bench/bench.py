@@ -123,12 +123,49 @@ STATEMENTS = {
                  "WHERE j.organization_id = md5('org7')::uuid ORDER BY j.created_at DESC, j.id DESC LIMIT 51;\n",
 }
 
+# The writes, as one request sends them (one per transaction), each at the next free time
+# from a sequence (1960 on for logs, 2080 on for bookings: no scenario uses those years),
+# for the 32 scenario technicians and the 20 scenario docks and vessels; and a bare
+# one-row INSERT into work_logs, the table's own limit with its indexes, keys and triggers.
+SLOT_KEY = "('x' || translate(left(({})::text, 18), '-', ''))::bit(64)::bigint"
+WRITE_STATEMENTS = {
+    "post_work_log": "\\set t 401 + :client_id\n"
+        "WITH asg AS (SELECT a.id, a.technician_id, a.task_id, t.job_id, t.title FROM assignments a "
+        "JOIN technicians tc ON tc.id = a.technician_id JOIN tasks t ON t.id = a.task_id "
+        "WHERE a.id = md5('benchasg' || :t)::uuid AND a.removed_at IS NULL AND tc.user_id = md5('tech' || :t)::uuid), "
+        "job AS (SELECT j.status FROM jobs j JOIN asg ON j.id = asg.job_id FOR NO KEY UPDATE OF j), "
+        f"slot AS (SELECT pg_advisory_xact_lock({SLOT_KEY.format('asg.technician_id')}) FROM asg, job), "
+        "ins AS (INSERT INTO work_logs (assignment_id, technician_id, task_id, job_id, started_at, ended_at, "
+        "description, progress_percent) SELECT asg.id, asg.technician_id, asg.task_id, asg.job_id, x.s, "
+        "x.s + interval '30 minutes', 'bench', NULL FROM asg, job, slot, "
+        "(SELECT timestamptz '1960-01-01' + nextval('bench_ceiling_seq') * interval '1 hour' AS s) x "
+        "WHERE job.status = 'in_progress' RETURNING id, assignment_id, technician_id, task_id, job_id, "
+        "started_at, ended_at, description, progress_percent, created_at), "
+        "touched AS (UPDATE jobs SET version = version + 1, updated_at = now() WHERE id = (SELECT job_id FROM ins)) "
+        "SELECT ins.*, asg.title AS task_title FROM ins, asg;\n",
+    "work_logs_insert": "\\set t 401 + :client_id\n"
+        "INSERT INTO work_logs (assignment_id, technician_id, task_id, job_id, started_at, ended_at, description) "
+        "SELECT md5('benchasg' || :t)::uuid, md5('techprofile' || :t)::uuid, md5('task' || :t)::uuid, "
+        "md5('job' || :t)::uuid, s, s + interval '30 minutes', 'bench' "
+        "FROM (SELECT timestamptz '1960-01-01' + nextval('bench_ceiling_seq') * interval '1 hour' AS s) x;\n",
+    "post_booking": "\\set d 21 + :client_id % 20\n"
+        "WITH ids AS (SELECT md5('dock' || :d)::uuid AS dock, md5('vessel' || (:d - 20))::uuid AS vessel), "
+        f"slot AS (SELECT pg_advisory_xact_lock(least({SLOT_KEY.format('dock')}, {SLOT_KEY.format('vessel')})), "
+        f"pg_advisory_xact_lock(greatest({SLOT_KEY.format('dock')}, {SLOT_KEY.format('vessel')})) FROM ids) "
+        "INSERT INTO dock_bookings (dock_id, vessel_id, job_id, starts_at, ends_at, notes, created_by) "
+        "SELECT ids.dock, ids.vessel, NULL, x.s, x.s + interval '1 hour', NULL, md5('manager')::uuid FROM ids, slot, "
+        "(SELECT timestamptz '2080-01-01' + nextval('bench_ceiling_seq') * interval '2 hours' AS s) x "
+        "RETURNING id, dock_id, vessel_id, job_id, starts_at, ends_at, notes, status, cancelled_at, created_by, "
+        "created_at, updated_at;\n",
+}
+
 
 def statement_ceilings():
-    """PostgreSQL alone running the very statement a read scenario needs (prepared, as the
-    server sends it): the most any server in front of it could do on this machine."""
+    """PostgreSQL alone running the very statement a scenario needs (prepared, as the
+    server sends it for one request): for a read, the most any server in front of it could
+    do on this machine; for a write, what writing each request alone can do."""
     out = {}
-    for name, script in STATEMENTS.items():
+    for name, script in {**STATEMENTS, **WRITE_STATEMENTS}.items():
         with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
             f.write(script)
             path = f.name
@@ -287,6 +324,11 @@ def clear_scenario_writes():
                  "(SELECT md5('techprofile' || t)::uuid FROM generate_series(401, 432) t)")
     psql(DB_URL, "DELETE FROM dock_bookings WHERE dock_id IN "
                  "(SELECT md5('dock' || d)::uuid FROM generate_series(21, 40) d)")
+    psql(DB_URL, "DELETE FROM work_logs WHERE started_at < '1990-01-01' AND technician_id IN "
+                 "(SELECT md5('techprofile' || t)::uuid FROM generate_series(401, 432) t)")
+    psql(DB_URL, "DELETE FROM dock_bookings WHERE starts_at >= '2080-01-01'")
+    psql(DB_URL, "CREATE SEQUENCE IF NOT EXISTS bench_ceiling_seq")
+    psql(DB_URL, "ALTER SEQUENCE bench_ceiling_seq RESTART")
     psql(DB_URL, "VACUUM ANALYZE work_logs")
     psql(DB_URL, "VACUUM ANALYZE dock_bookings")
 
@@ -360,7 +402,8 @@ def main():
         return statistics.median(r[name][key] for r in runs)
 
     baseline = {k: statistics.median(r["pgbench"][k]["rps"] for r in runs) for k in ("select", "insert")}
-    ceiling = {k: statistics.median(r["statements"][k]["rps"] for r in runs) for k in STATEMENTS}
+    ceiling = {k: statistics.median(r["statements"][k]["rps"] for r in runs)
+               for k in {**STATEMENTS, **WRITE_STATEMENTS}}
     rows = []
     for name, (base, ratio_target, p99_target) in TARGETS.items():
         if name not in runs[0]:
