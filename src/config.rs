@@ -72,10 +72,11 @@ pub struct Config {
           default_value_t = crate::DEFAULT_PAGE_CACHE_BYTES >> 20)]
     pub page_cache_mb: usize,
 
-    /// Tasks writing work logs sent at the same moment together, one batch (of up to 32)
-    /// each at a time; 0 means every request writes its own log.
-    #[arg(long, env = "SLIPWAY_WORK_LOG_WRITERS", default_value_t = crate::DEFAULT_WORK_LOG_WRITERS)]
-    pub work_log_writers: usize,
+    /// Writer tasks for each kind of write done in batches (work logs, bookings without a
+    /// job): writes requested at the same moment are done together, one batch (of up to
+    /// 32) per writer at a time; 0 means every request writes alone.
+    #[arg(long, env = "SLIPWAY_BATCH_WRITERS", default_value_t = crate::DEFAULT_BATCH_WRITERS)]
+    pub batch_writers: usize,
 }
 
 /// The number of CPU cores, for the "0 means one per core" settings.

@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod docks;
 pub mod error;
+pub mod group_commit;
 pub mod health;
 pub mod http;
 pub mod jobs;
@@ -41,9 +42,11 @@ use actix_web::{
 
 use auth::{password::Passwords, tokens::TokenKeys};
 use db::Db;
+use docks::queries::BookingBatch;
+use group_commit::GroupWriter;
 use kept_pages::{KeptJobs, KeptPages, ListKey, ReportKey};
 use openapi::OpenApiJson;
-use work_logs::batch::WorkLogWriter;
+use work_logs::queries::WorkLogBatch;
 
 /// Everything the handlers share. Cloning is cheap (all `Arc`s); nothing here is state
 /// of a user or request, so any number of instances can run behind a load balancer.
@@ -68,7 +71,9 @@ pub struct AppState {
     /// Jobs read by clients, served again while their organisation's list is unchanged.
     pub job_views: web::Data<KeptJobs>,
     /// Writes work logs sent at the same moment together.
-    pub work_log_writer: web::Data<WorkLogWriter>,
+    pub work_log_writer: web::Data<GroupWriter<WorkLogBatch>>,
+    /// Makes bookings (without a job) requested at the same moment together.
+    pub booking_writer: web::Data<GroupWriter<BookingBatch>>,
 }
 
 impl AppState {
@@ -88,18 +93,18 @@ impl AppState {
             job_pages: web::Data::new(KeptPages::new(DEFAULT_PAGE_CACHE_BYTES)),
             day_reports: web::Data::new(KeptPages::new(DEFAULT_PAGE_CACHE_BYTES)),
             job_views: web::Data::new(KeptPages::new(DEFAULT_PAGE_CACHE_BYTES)),
-            work_log_writer: web::Data::new(WorkLogWriter::start(
-                db.clone(),
-                DEFAULT_WORK_LOG_WRITERS,
-            )),
+            work_log_writer: web::Data::new(GroupWriter::start(db.clone(), DEFAULT_BATCH_WRITERS)),
+            booking_writer: web::Data::new(GroupWriter::start(db.clone(), DEFAULT_BATCH_WRITERS)),
             db: web::Data::new(db),
         })
     }
 
-    /// Writes work logs with `writers` writer tasks (0: each request writes its own).
-    pub fn with_work_log_writers(mut self, writers: usize) -> Self {
-        self.work_log_writer =
-            web::Data::new(WorkLogWriter::start(self.db.get_ref().clone(), writers));
+    /// Does each kind of batched write (work logs, bookings) with `writers` writer tasks
+    /// (0: each request writes alone).
+    pub fn with_batch_writers(mut self, writers: usize) -> Self {
+        let db = self.db.get_ref();
+        self.work_log_writer = web::Data::new(GroupWriter::start(db.clone(), writers));
+        self.booking_writer = web::Data::new(GroupWriter::start(db.clone(), writers));
         self
     }
 
@@ -113,8 +118,8 @@ impl AppState {
     }
 }
 
-/// Writer tasks for work logs: each writes one batch at a time.
-pub const DEFAULT_WORK_LOG_WRITERS: usize = 2;
+/// Writer tasks per kind of batched write: each does one batch at a time.
+pub const DEFAULT_BATCH_WRITERS: usize = 2;
 
 /// 16 MiB of each kind: the first page of 50 jobs of 300 organisations; 10 000 daily
 /// reports; 20 000 jobs.
@@ -145,6 +150,7 @@ pub fn app(
         .app_data(state.day_reports)
         .app_data(state.job_views)
         .app_data(state.work_log_writer)
+        .app_data(state.booking_writer)
         .configure(http::configure_extractors)
         .configure(health::routes)
         .configure(openapi::docs_routes)

@@ -112,7 +112,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         slipway::yard::Yard { tz: config.yard_tz },
     )?
     .with_page_cache(config.page_cache_mb << 20)
-    .with_work_log_writers(config.work_log_writers);
+    .with_batch_writers(config.batch_writers);
     let listener =
         TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, "serving");

@@ -986,3 +986,104 @@ async fn the_database_itself_refuses_overlapping_bookings() {
     .await
     .expect("a cancelled booking holds nothing");
 }
+
+#[tokio::test]
+async fn bookings_requested_at_once_are_each_answered_with_their_own() {
+    // Bookings arriving together are made together (one statement); each request must
+    // still get back its own booking.
+    let y = yard().await;
+    let org = y
+        .app
+        .organization(&y.manager, "Colombo Feeders", "LK")
+        .await;
+    let mut vessels = Vec::new();
+    for _ in 0..12 {
+        vessels.push(y.app.vessel(&y.manager, org).await);
+    }
+    let calls = vessels.iter().enumerate().map(|(i, vessel)| {
+        let (app, token, dock) = (&y.app, y.manager.token.clone(), y.dock);
+        let starts = format!("2027-03-{:02}T00:00:00Z", 1 + 2 * i);
+        let ends = format!("2027-03-{:02}T00:00:00Z", 2 + 2 * i);
+        async move {
+            let reply = app
+                .post(
+                    "/api/v1/dock-bookings",
+                    &token,
+                    json!({"dock_id": dock, "vessel_id": vessel, "starts_at": starts, "ends_at": ends}),
+                )
+                .await;
+            (reply, *vessel, starts, ends)
+        }
+    });
+    let mut ids = Vec::new();
+    for (reply, vessel, starts, ends) in futures_util::future::join_all(calls).await {
+        let reply = reply.expect(201);
+        assert_eq!(reply.body["vessel_id"], json!(vessel));
+        assert_eq!(reply.body["starts_at"], starts);
+        assert_eq!(reply.body["ends_at"], ends);
+        ids.push(reply.id());
+        // The answer is the booking as stored.
+        let stored = y
+            .app
+            .get(
+                &format!("/api/v1/dock-bookings/{}", reply.id()),
+                &y.manager.token,
+            )
+            .await
+            .expect(200);
+        assert_eq!(stored.body["vessel_id"], json!(vessel));
+        assert_eq!(stored.body["starts_at"], starts);
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 12);
+}
+
+#[tokio::test]
+async fn a_batch_of_bookings_is_made_whole_or_not_at_all() {
+    // The batch statement itself, past the HTTP layer: one overlap (even inside the
+    // batch) books none; otherwise each booking comes back by its place in the batch.
+    use chrono::{DateTime, Utc};
+    use slipway::docks::queries::{NewBooking, book_batch};
+    let y = yard().await;
+    let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    let booking = |vessel: Uuid, starts: &str, ends: &str| NewBooking {
+        dock_id: y.dock,
+        vessel_id: vessel,
+        job_id: None,
+        starts_at: at(starts),
+        ends_at: at(ends),
+        notes: Some(format!("from {starts}")),
+        created_by: y.manager.user_id,
+    };
+    let a = booking(y.vessel_a, "2027-05-01T00:00:00Z", "2027-05-03T00:00:00Z");
+    let b = booking(y.vessel_b, "2027-05-04T00:00:00Z", "2027-05-05T00:00:00Z");
+    let clash = booking(y.vessel_b, "2027-05-02T00:00:00Z", "2027-05-04T00:00:00Z");
+    let mut conn = y.app.db.get().await.unwrap();
+    let err = book_batch(&mut conn, &[&a, &b, &clash])
+        .await
+        .expect_err("an overlap inside the batch fails it");
+    assert!(
+        err.to_string().contains("dock_bookings_no_dock_overlap"),
+        "{err}"
+    );
+    let window = "/api/v1/dock-bookings?from=2027-04-01T00:00:00Z&to=2027-06-01T00:00:00Z";
+    let listed = y.app.get(window, &y.manager.token).await.expect(200);
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 0);
+
+    let booked = book_batch(&mut conn, &[&b, &a]).await.unwrap();
+    let mut places: Vec<(usize, Option<String>)> = booked
+        .iter()
+        .map(|(i, row)| (*i, row.notes.clone()))
+        .collect();
+    places.sort();
+    assert_eq!(
+        places,
+        vec![
+            (0, Some("from 2027-05-04T00:00:00Z".to_owned())),
+            (1, Some("from 2027-05-01T00:00:00Z".to_owned())),
+        ]
+    );
+    let listed = y.app.get(window, &y.manager.token).await.expect(200);
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 2);
+}

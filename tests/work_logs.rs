@@ -956,17 +956,17 @@ async fn a_batch_of_logs_is_written_whole_or_not_at_all() {
     let written = log_work_batch(&mut conn, &[&a, &stranger, &d, &e])
         .await
         .unwrap();
-    let mut places: Vec<(i64, String)> = written
+    let mut places: Vec<(usize, String)> = written
         .iter()
-        .map(|w| (w.ord, w.work.log.description.clone()))
+        .map(|(i, w)| (*i, w.log.description.clone()))
         .collect();
     places.sort();
     assert_eq!(
         places,
         vec![
-            (1, "a".to_owned()),
-            (3, "d".to_owned()),
-            (4, "e".to_owned())
+            (0, "a".to_owned()),
+            (2, "d".to_owned()),
+            (3, "e".to_owned())
         ]
     );
     let tasks = f
@@ -981,15 +981,15 @@ async fn a_batch_of_logs_is_written_whole_or_not_at_all() {
 #[tokio::test]
 async fn the_writers_answer_each_log_with_its_own_fate() {
     // One writer task, many logs handed over at once: each waiting request gets its own.
-    use slipway::work_logs::{
-        batch::{WorkLogWriter, Written},
-        queries::NewWorkLog,
+    use slipway::{
+        group_commit::{GroupWriter, Written},
+        work_logs::queries::{NewWorkLog, WorkLogBatch},
     };
     let f = floor().await;
     let now = Utc::now();
     // PostgreSQL keeps microseconds.
     let now = chrono::SubsecRound::trunc_subsecs(now, 6);
-    let writer = WorkLogWriter::start(f.app.db.clone(), 1);
+    let writer = GroupWriter::<WorkLogBatch>::start(f.app.db.clone(), 1);
     let logs: Vec<NewWorkLog> = (0..20)
         .map(|i| NewWorkLog {
             assignment_id: f.assignment,
@@ -1008,13 +1008,13 @@ async fn the_writers_answer_each_log_with_its_own_fate() {
     let answers = futures_util::future::join_all(logs.iter().map(|log| writer.write(log))).await;
     for (i, answer) in answers.into_iter().enumerate() {
         match answer {
-            Written::Logged(work) if i % 5 != 4 => {
+            Written::Done(work) if i % 5 != 4 => {
                 assert_eq!(work.log.description, format!("log {i}"));
                 assert_eq!(work.log.started_at, logs[i].started_at);
             }
-            Written::NotLogged if i % 5 == 4 => {}
-            Written::Logged(_) => panic!("log {i} is someone else's, yet was written"),
-            Written::NotLogged => panic!("log {i} was not written"),
+            Written::NotDone if i % 5 == 4 => {}
+            Written::Done(_) => panic!("log {i} is someone else's, yet was written"),
+            Written::NotDone => panic!("log {i} was not written"),
             Written::Alone => panic!("log {i} was handed back"),
         }
     }

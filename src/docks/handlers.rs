@@ -12,13 +12,14 @@ use super::{
         Availability, AvailabilityQuery, BookingListQuery, BookingStatus, CreateBooking,
         CreateDock, Dock, DockAvailability, DockBooking, UpdateBooking, UpdateDock,
     },
-    queries::{self, NewBooking},
+    queries::{self, BookingBatch, NewBooking},
     rules::{self, VesselSize},
 };
 use crate::{
     auth::{AuthUser, Role, Scope},
     db::Db,
     error::{ApiError, ConflictKind, FieldError, Problem},
+    group_commit::{GroupWriter, Written},
     http::created,
     jobs::{
         models::{EventKind, NewEvent, PageQuery},
@@ -281,6 +282,7 @@ async fn booking_view(
 pub async fn create_booking(
     user: AuthUser,
     db: web::Data<Db>,
+    writer: web::Data<GroupWriter<BookingBatch>>,
     body: Json<CreateBooking>,
 ) -> Result<HttpResponse, ApiError> {
     user.require_any(&[Role::Manager, Role::Client])?;
@@ -320,8 +322,18 @@ pub async fn create_booking(
         created_by: user.id,
     };
     if b.job_id.is_none() {
-        // Nothing else to change: one statement, whose exclusion constraints decide.
-        return match queries::book(&mut conn, new).await {
+        // Nothing else to change: one statement, whose exclusion constraints decide, made
+        // together with the bookings requested at the same moment. The connection goes
+        // back to the pool first: the writers need one.
+        drop(conn);
+        let booked = match writer.write(&new).await {
+            Written::Done(row) => Ok(row),
+            Written::NotDone | Written::Alone => {
+                let mut conn = db.get().await?;
+                queries::book(&mut conn, new).await
+            }
+        };
+        return match booked {
             Ok(row) => Ok(created(&DockBooking::new(row, dock.name, vessel.name))),
             Err(
                 e @ diesel::result::Error::DatabaseError(
@@ -331,6 +343,7 @@ pub async fn create_booking(
             ) => {
                 // Name the booking in the way (the dock's first, as below); should it
                 // have been cancelled meanwhile, the constraint's own 409 stands.
+                let conn = db.get().await?;
                 check_free(&conn, dock.id, vessel.id, b.starts_at, b.ends_at, None).await?;
                 Err(e.into())
             }

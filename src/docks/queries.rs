@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Double, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 use super::models::{
@@ -13,6 +14,7 @@ use super::models::{
 use crate::{
     auth::Scope,
     db::Cached,
+    group_commit::{BatchFuture, BatchWrite, by_place},
     jobs::queries::technician_sees_booking,
     pagination::PageRequest,
     schema::{dock_bookings, docks, vessels},
@@ -169,7 +171,7 @@ pub async fn vessel_conflict(
 }
 
 /// A new row of `dock_bookings`.
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = dock_bookings)]
 pub struct NewBooking {
     /// Dock.
@@ -227,6 +229,76 @@ pub async fn book(conn: &mut AsyncPgConnection, row: NewBooking) -> QueryResult<
     .bind::<BigInt, _>(keys[0])
     .bind::<BigInt, _>(keys[1]);
     Cached(query).get_result(conn).await
+}
+
+/// The statement of [`book_batch`]: [`book`] for many bookings at once, as arrays numbered
+/// in their order. Every dock's and vessel's slot is locked first, in key order (as
+/// [`lock_slots`] does), so batches never wait on each other in a circle.
+static BOOK_BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "WITH req AS ( \
+                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], \
+                                     $5::text[], $6::uuid[]) \
+                  WITH ORDINALITY AS r(dock_id, vessel_id, starts_at, ends_at, notes, created_by, ord)), \
+              slot AS ( \
+                SELECT pg_advisory_xact_lock(key) \
+                FROM (SELECT {dock} AS key FROM req UNION SELECT {vessel} FROM req ORDER BY key) k), \
+              ins AS ( \
+                INSERT INTO dock_bookings (dock_id, vessel_id, starts_at, ends_at, notes, created_by) \
+                SELECT dock_id, vessel_id, starts_at, ends_at, notes, created_by FROM req \
+                WHERE (SELECT count(*) FROM slot) > 0 \
+                RETURNING id, dock_id, vessel_id, job_id, starts_at, ends_at, notes, status, \
+                          cancelled_at, created_by, created_at, updated_at) \
+         SELECT ins.*, req.ord FROM ins \
+         JOIN req ON req.dock_id = ins.dock_id AND req.starts_at = ins.starts_at",
+        dock = slot_key_sql("dock_id"),
+        vessel = slot_key_sql("vessel_id"),
+    )
+});
+
+/// A booking made in a batch, with its place in the batch (from 1).
+#[derive(QueryableByName)]
+struct BatchBooked {
+    #[diesel(embed)]
+    booking: DockBookingRow,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    ord: i64,
+}
+
+/// Makes many bookings without a job (`job_id` is not read) in one statement and one
+/// transaction, each as [`book`] would, and answers each with its index in `rows`. Any
+/// failure (an overlap, even between two of `rows`) books none of them.
+pub async fn book_batch(
+    conn: &mut AsyncPgConnection,
+    rows: &[&NewBooking],
+) -> QueryResult<Vec<(usize, DockBookingRow)>> {
+    use diesel::sql_types::{Nullable, Text, Uuid as SqlUuid};
+    let query = diesel::sql_query(BOOK_BATCH_SQL.as_str())
+        .bind::<Array<SqlUuid>, _>(rows.iter().map(|r| r.dock_id).collect::<Vec<_>>())
+        .bind::<Array<SqlUuid>, _>(rows.iter().map(|r| r.vessel_id).collect::<Vec<_>>())
+        .bind::<Array<Timestamptz>, _>(rows.iter().map(|r| r.starts_at).collect::<Vec<_>>())
+        .bind::<Array<Timestamptz>, _>(rows.iter().map(|r| r.ends_at).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Text>>, _>(
+            rows.iter().map(|r| r.notes.as_deref()).collect::<Vec<_>>(),
+        )
+        .bind::<Array<SqlUuid>, _>(rows.iter().map(|r| r.created_by).collect::<Vec<_>>());
+    let booked: Vec<BatchBooked> = Cached(query).load(conn).await?;
+    Ok(by_place(booked.into_iter().map(|b| (b.ord, b.booking))))
+}
+
+/// Bookings without a job, made together by [`crate::group_commit`].
+pub struct BookingBatch;
+
+impl BatchWrite for BookingBatch {
+    type Item = NewBooking;
+    type Row = DockBookingRow;
+
+    fn write<'a>(
+        conn: &'a mut AsyncPgConnection,
+        items: &'a [&'a NewBooking],
+    ) -> BatchFuture<'a, DockBookingRow> {
+        Box::pin(book_batch(conn, items))
+    }
 }
 
 /// A booking with its dock and vessel names, with `vessels` joined: the client scope

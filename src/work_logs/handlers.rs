@@ -10,18 +10,18 @@ use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
 use super::{
-    batch::{WorkLogWriter, Written},
     models::{
         Assignment, CreateAssignment, CreateWorkLog, DailyReport, DailyReportQuery, MyAssignment,
         WorkLog,
     },
-    queries::{self, NewWorkLog, round2},
+    queries::{self, NewWorkLog, WorkLogBatch, round2},
 };
 use crate::{
     auth::{AuthUser, Role, Scope},
     db::Db,
     docks::queries::lock_slots,
     error::{ApiError, ConflictKind, FieldError, Problem},
+    group_commit::{GroupWriter, Written},
     http::{created, json_body},
     jobs::{models::PageQuery, queries as jobs, rules::JobStatus},
     kept_pages::{KeptPages, ReportKey},
@@ -238,7 +238,7 @@ pub async fn create_work_log(
     user: AuthUser,
     db: web::Data<Db>,
     yard: web::Data<Yard>,
-    writer: web::Data<WorkLogWriter>,
+    writer: web::Data<GroupWriter<WorkLogBatch>>,
     id: web::Path<Uuid>,
     body: Json<CreateWorkLog>,
 ) -> Result<HttpResponse, ApiError> {
@@ -284,8 +284,8 @@ pub async fn create_work_log(
             progress_percent: b.progress_percent,
         };
         let logged = match writer.write(&log).await {
-            Written::Logged(work) => Ok(Some(work)),
-            Written::NotLogged => Ok(None),
+            Written::Done(work) => Ok(Some(work)),
+            Written::NotDone => Ok(None),
             // Alone, in one round trip: its own error is the answer.
             Written::Alone => {
                 let mut conn = db.get().await?;

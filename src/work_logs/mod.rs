@@ -2,7 +2,6 @@
 //! gate, no double-booking), the hours they log (append-only, never overlapping), and
 //! the daily report a shipowner's superintendent reads each morning.
 
-pub mod batch;
 pub mod handlers;
 pub mod models;
 pub mod queries;

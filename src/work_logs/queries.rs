@@ -14,6 +14,7 @@ use super::models::{
 use crate::{
     auth::Scope,
     db::Cached,
+    group_commit::{BatchFuture, BatchWrite, by_place},
     jobs::rules::JobStatus,
     pagination::PageRequest,
     schema::{assignments, job_report_versions, jobs, tasks, technicians, users, work_logs},
@@ -404,23 +405,21 @@ static LOG_WORK_BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
 
 /// A work log recorded in a batch, with its place in the batch (from 1).
 #[derive(QueryableByName)]
-pub struct BatchLoggedWork {
-    /// The log.
+struct BatchLoggedWork {
     #[diesel(embed)]
-    pub work: LoggedWork,
-    /// Its place among the logs sent.
+    work: LoggedWork,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    pub ord: i64,
+    ord: i64,
 }
 
 /// Records many work logs in one statement and one transaction, each as [`log_work`]
-/// would: the answer holds the logs recorded, by their place among `logs` (from 1); a log
-/// missing from it was not recorded (not the caller's assignment, or the job not in
-/// progress). Any failure (an overlap, even between two of `logs`) records none of them.
+/// would: the answer holds the logs recorded, each with its index in `logs`; a log missing
+/// from it was not recorded (not the caller's assignment, or the job not in progress).
+/// Any failure (an overlap, even between two of `logs`) records none of them.
 pub async fn log_work_batch(
     conn: &mut AsyncPgConnection,
     logs: &[&NewWorkLog],
-) -> QueryResult<Vec<BatchLoggedWork>> {
+) -> QueryResult<Vec<(usize, LoggedWork)>> {
     use diesel::sql_types::{Array, Integer, Text, Uuid as SqlUuid};
     let query = diesel::sql_query(LOG_WORK_BATCH_SQL.as_str())
         .bind::<Array<SqlUuid>, _>(logs.iter().map(|l| l.assignment_id).collect::<Vec<_>>())
@@ -440,7 +439,23 @@ pub async fn log_work_batch(
                 .map(|l| task_status_for(l.progress_percent).as_str())
                 .collect::<Vec<_>>(),
         );
-    Cached(query).load(conn).await
+    let rows: Vec<BatchLoggedWork> = Cached(query).load(conn).await?;
+    Ok(by_place(rows.into_iter().map(|r| (r.ord, r.work))))
+}
+
+/// Work logs, written together by [`crate::group_commit`].
+pub struct WorkLogBatch;
+
+impl BatchWrite for WorkLogBatch {
+    type Item = NewWorkLog;
+    type Row = LoggedWork;
+
+    fn write<'a>(
+        conn: &'a mut AsyncPgConnection,
+        items: &'a [&'a NewWorkLog],
+    ) -> BatchFuture<'a, LoggedWork> {
+        Box::pin(log_work_batch(conn, items))
+    }
 }
 
 /// The task's status after a log reporting `progress`: an open task is now in progress,

@@ -1,0 +1,152 @@
+//! Group commit: writes requested at the same moment are done together, in one statement
+//! and one transaction, by a few writer tasks per kind of write.
+//!
+//! At a shift change many technicians log their hours at once, and a planner books docks
+//! for a season in a burst. Done one by one, each write pays for a statement, a
+//! transaction and a WAL flush of its own; done together, they share them. A request hands
+//! its write to the queue and waits; a writer takes everything queued (up to
+//! [`MAX_BATCH`]) and does it with [`BatchWrite::write`]. When nothing else is waiting a
+//! batch is one write, so a quiet yard waits for nobody.
+//!
+//! A batch fails as a whole (a constraint, even between two of its own writes, a lost
+//! connection): then every request of it is told [`Written::Alone`] and writes alone,
+//! with its single-write statement, getting the answer it would have got with no
+//! batching.
+
+use std::{future::Future, pin::Pin, sync::Arc};
+
+use diesel::QueryResult;
+use diesel_async::AsyncPgConnection;
+use tokio::sync::{Mutex, mpsc, oneshot};
+
+use crate::db::Db;
+
+/// The most writes done in one statement.
+pub const MAX_BATCH: usize = 32;
+
+/// Writes waiting beyond this many are done alone by their requests.
+const QUEUE_LENGTH: usize = 1024;
+
+/// The rows a batch wrote, each with its write's index in the batch.
+pub type BatchFuture<'a, R> =
+    Pin<Box<dyn Future<Output = QueryResult<Vec<(usize, R)>>> + Send + 'a>>;
+
+/// A kind of write that can be done for many requests in one statement.
+pub trait BatchWrite: 'static {
+    /// One request's write.
+    type Item: Clone + Send + Sync + 'static;
+    /// What a write returns.
+    type Row: Send + 'static;
+
+    /// Does all of `items` in one transaction, or none of them (an error); answers the
+    /// rows written, each with the index of its item. An item without a row was not
+    /// written for a reason the statement checks (not the caller's, say).
+    fn write<'a>(
+        conn: &'a mut AsyncPgConnection,
+        items: &'a [&'a Self::Item],
+    ) -> BatchFuture<'a, Self::Row>;
+}
+
+/// Rows numbered from 1 by the statement (`WITH ORDINALITY`), by their index in the batch.
+pub fn by_place<R>(rows: impl IntoIterator<Item = (i64, R)>) -> Vec<(usize, R)> {
+    rows.into_iter()
+        .filter_map(|(ord, row)| Some((usize::try_from(ord - 1).ok()?, row)))
+        .collect()
+}
+
+/// What became of a write handed to the writers.
+pub enum Written<R> {
+    /// Done.
+    Done(R),
+    /// Not done, for a reason the statement checks; the request explains it.
+    NotDone,
+    /// Not tried: the request does it alone.
+    Alone,
+}
+
+struct Pending<W: BatchWrite> {
+    item: W::Item,
+    reply: oneshot::Sender<Written<W::Row>>,
+}
+
+/// The queue of one kind of write and its writer tasks (which end when this is dropped).
+pub struct GroupWriter<W: BatchWrite> {
+    queue: Option<mpsc::Sender<Pending<W>>>,
+}
+
+impl<W: BatchWrite> GroupWriter<W> {
+    /// No writers: every request writes alone.
+    pub fn off() -> Self {
+        Self { queue: None }
+    }
+
+    /// Starts `writers` writer tasks on the current Tokio runtime (none outside one, or
+    /// for 0).
+    pub fn start(db: Db, writers: usize) -> Self {
+        if writers == 0 || tokio::runtime::Handle::try_current().is_err() {
+            return Self::off();
+        }
+        let (queue, waiting) = mpsc::channel(QUEUE_LENGTH);
+        let waiting = Arc::new(Mutex::new(waiting));
+        for _ in 0..writers {
+            tokio::spawn(write_batches::<W>(db.clone(), waiting.clone()));
+        }
+        Self { queue: Some(queue) }
+    }
+
+    /// Hands the write to the writers and waits for its fate.
+    pub async fn write(&self, item: &W::Item) -> Written<W::Row> {
+        let Some(queue) = &self.queue else {
+            return Written::Alone;
+        };
+        let (reply, answer) = oneshot::channel();
+        let pending = Pending {
+            item: item.clone(),
+            reply,
+        };
+        if queue.try_send(pending).is_err() {
+            return Written::Alone;
+        }
+        // A writer that is gone (a panic drops the reply) leaves the write to its request.
+        answer.await.unwrap_or(Written::Alone)
+    }
+}
+
+/// One writer: takes what is queued, writes it, answers each request; ends with the queue.
+async fn write_batches<W: BatchWrite>(db: Db, waiting: Arc<Mutex<mpsc::Receiver<Pending<W>>>>) {
+    loop {
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        if waiting.lock().await.recv_many(&mut batch, MAX_BATCH).await == 0 {
+            return;
+        }
+        // Requests that went away before their turn (the client hung up) are not written.
+        batch.retain(|p: &Pending<W>| !p.reply.is_closed());
+        if !batch.is_empty() {
+            write_batch::<W>(&db, batch).await;
+        }
+    }
+}
+
+async fn write_batch<W: BatchWrite>(db: &Db, batch: Vec<Pending<W>>) {
+    let items: Vec<&W::Item> = batch.iter().map(|p| &p.item).collect();
+    let written = match db.get().await {
+        Ok(mut conn) => W::write(&mut conn, &items).await.ok(),
+        Err(_) => None,
+    };
+    let Some(rows) = written else {
+        for p in batch {
+            let _ = p.reply.send(Written::Alone);
+        }
+        return;
+    };
+    let mut answers: Vec<Written<W::Row>> = batch.iter().map(|_| Written::NotDone).collect();
+    for (index, row) in rows {
+        if let Some(answer) = answers.get_mut(index) {
+            *answer = Written::Done(row);
+        }
+    }
+    for (p, answer) in batch.into_iter().zip(answers) {
+        // The request may have gone meanwhile; its write stands, as with any write.
+        let _ = p.reply.send(answer);
+    }
+}
