@@ -98,6 +98,60 @@ WITH job AS (SELECT status FROM jobs WHERE id = :'wjob' FOR NO KEY UPDATE),
 SELECT * FROM ins;
 ROLLBACK;
 
+\echo '-- POST /assignments/{id}/work-logs, written together (group commit): three logs of two technicians in one statement (rolled back)'
+BEGIN;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+WITH req AS (
+       SELECT * FROM unnest(ARRAY[md5('benchasg401'), md5('benchasg402'), md5('benchasg401')]::uuid[],
+                            ARRAY[md5('tech401'), md5('tech402'), md5('tech401')]::uuid[],
+                            ARRAY['1950-01-01 00:00Z', '1950-01-01 00:00Z', '1950-01-01 01:00Z']::timestamptz[],
+                            ARRAY['1950-01-01 00:30Z', '1950-01-01 00:30Z', '1950-01-01 01:30Z']::timestamptz[],
+                            ARRAY['plan', 'plan', 'plan']::text[], ARRAY[10, NULL, 20]::int4[],
+                            ARRAY['in_progress', 'in_progress', 'in_progress']::text[])
+         WITH ORDINALITY AS r(assignment_id, user_id, started_at, ended_at, description,
+                              progress_percent, task_status, ord)),
+     asg AS (
+       SELECT r.*, a.technician_id, a.task_id, t.job_id, t.title
+       FROM req r JOIN assignments a ON a.id = r.assignment_id
+            JOIN technicians tc ON tc.id = a.technician_id
+            JOIN tasks t ON t.id = a.task_id
+       WHERE a.removed_at IS NULL AND tc.user_id = r.user_id),
+     job AS (
+       SELECT j.id, j.status FROM jobs j WHERE j.id IN (SELECT job_id FROM asg)
+       ORDER BY j.id FOR NO KEY UPDATE OF j),
+     slot AS (
+       SELECT k.technician_id, pg_advisory_xact_lock(k.key)
+       FROM (SELECT DISTINCT technician_id,
+                    ('x' || translate(left((technician_id)::text, 18), '-', ''))::bit(64)::bigint AS key
+             FROM asg ORDER BY key) k
+       WHERE (SELECT count(*) FROM job) > 0),
+     ins AS (
+       INSERT INTO work_logs (assignment_id, technician_id, task_id, job_id,
+                              started_at, ended_at, description, progress_percent)
+       SELECT asg.assignment_id, asg.technician_id, asg.task_id, asg.job_id,
+              asg.started_at, asg.ended_at, asg.description, asg.progress_percent
+       FROM asg JOIN job ON job.id = asg.job_id
+            JOIN slot ON slot.technician_id = asg.technician_id
+       WHERE job.status = 'in_progress'
+       RETURNING id, assignment_id, technician_id, task_id, job_id, started_at,
+                 ended_at, description, progress_percent, created_at),
+     logged AS (
+       SELECT ins.*, asg.title AS task_title, asg.ord, asg.task_status
+       FROM ins JOIN asg ON asg.assignment_id = ins.assignment_id
+                        AND asg.started_at = ins.started_at),
+     progress AS (
+       UPDATE tasks t SET progress_percent = p.progress_percent,
+                          status = p.task_status, updated_at = now()
+       FROM (SELECT DISTINCT ON (task_id) task_id, progress_percent, task_status
+             FROM logged WHERE progress_percent IS NOT NULL
+             ORDER BY task_id, ord DESC) p
+       WHERE t.id = p.task_id),
+     touched AS (
+       UPDATE jobs SET version = version + 1, updated_at = now()
+       WHERE id IN (SELECT job_id FROM ins))
+SELECT id, task_title, ord FROM logged;
+ROLLBACK;
+
 \echo '-- work log: the log in the way, looked up after a work_logs_no_overlap refusal'
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
 SELECT id FROM work_logs WHERE technician_id = md5('techprofile401')::uuid
@@ -111,6 +165,32 @@ INSERT INTO dock_bookings (dock_id, vessel_id, job_id, starts_at, ends_at, notes
 SELECT md5('dock21')::uuid, md5('vessel1')::uuid, NULL, '1990-01-01 00:00Z', '1990-01-02 00:00Z', NULL,
        (SELECT id FROM users WHERE role = 'manager' LIMIT 1)
 FROM slot RETURNING id;
+ROLLBACK;
+
+\echo '-- POST /dock-bookings without a job, made together (group commit): three bookings in one statement (rolled back)'
+BEGIN;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+WITH req AS (
+       SELECT * FROM unnest(ARRAY[md5('dock21'), md5('dock22'), md5('dock21')]::uuid[],
+                            ARRAY[md5('vessel1'), md5('vessel2'), md5('vessel3')]::uuid[],
+                            ARRAY['1990-01-01 00:00Z', '1990-01-01 00:00Z', '1990-01-03 00:00Z']::timestamptz[],
+                            ARRAY['1990-01-02 00:00Z', '1990-01-02 00:00Z', '1990-01-04 00:00Z']::timestamptz[],
+                            ARRAY[NULL, NULL, NULL]::text[],
+                            ARRAY[md5('manager'), md5('manager'), md5('manager')]::uuid[])
+         WITH ORDINALITY AS r(dock_id, vessel_id, starts_at, ends_at, notes, created_by, ord)),
+     slot AS (
+       SELECT pg_advisory_xact_lock(key)
+       FROM (SELECT ('x' || translate(left((dock_id)::text, 18), '-', ''))::bit(64)::bigint AS key FROM req
+             UNION SELECT ('x' || translate(left((vessel_id)::text, 18), '-', ''))::bit(64)::bigint FROM req
+             ORDER BY key) k),
+     ins AS (
+       INSERT INTO dock_bookings (dock_id, vessel_id, starts_at, ends_at, notes, created_by)
+       SELECT dock_id, vessel_id, starts_at, ends_at, notes, created_by FROM req
+       WHERE (SELECT count(*) FROM slot) > 0
+       RETURNING id, dock_id, vessel_id, job_id, starts_at, ends_at, notes, status,
+                 cancelled_at, created_by, created_at, updated_at)
+SELECT ins.id, req.ord FROM ins
+JOIN req ON req.dock_id = ins.dock_id AND req.starts_at = ins.starts_at;
 ROLLBACK;
 
 \echo '-- dock booking: the booking in the way, looked up after an exclusion refusal (and before a booking linked to a job)'
