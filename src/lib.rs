@@ -93,10 +93,11 @@ impl AppState {
             job_pages: web::Data::new(KeptPages::new(DEFAULT_PAGE_CACHE_BYTES)),
             day_reports: web::Data::new(KeptPages::new(DEFAULT_PAGE_CACHE_BYTES)),
             job_views: web::Data::new(KeptPages::new(DEFAULT_PAGE_CACHE_BYTES)),
-            work_log_writer: web::Data::new(GroupWriter::start(db.clone(), DEFAULT_BATCH_WRITERS)),
-            booking_writer: web::Data::new(GroupWriter::start(db.clone(), DEFAULT_BATCH_WRITERS)),
+            work_log_writer: web::Data::new(GroupWriter::off()),
+            booking_writer: web::Data::new(GroupWriter::off()),
             db: web::Data::new(db),
-        })
+        }
+        .with_batch_writers(DEFAULT_BATCH_WRITERS))
     }
 
     /// Does each kind of batched write (work logs, bookings) with `writers` writer tasks
