@@ -10,7 +10,7 @@ BEGIN;
 ALTER TABLE jobs DISABLE TRIGGER jobs_list_changed;
 ALTER TABLE jobs DISABLE TRIGGER jobs_report_changed;
 ALTER TABLE tasks DISABLE TRIGGER tasks_report_changed;
-ALTER TABLE work_logs DISABLE TRIGGER work_logs_report_changed;
+ALTER TABLE work_logs DISABLE TRIGGER work_logs_report_inserted;
 ALTER TABLE job_events DISABLE TRIGGER job_events_report_changed;
 ALTER TABLE additional_work DISABLE TRIGGER additional_work_report_changed;
 
@@ -114,7 +114,7 @@ INSERT INTO job_number_counters (year, last_value) VALUES (2026, 999999) ON CONF
 ALTER TABLE jobs ENABLE TRIGGER jobs_list_changed;
 ALTER TABLE jobs ENABLE TRIGGER jobs_report_changed;
 ALTER TABLE tasks ENABLE TRIGGER tasks_report_changed;
-ALTER TABLE work_logs ENABLE TRIGGER work_logs_report_changed;
+ALTER TABLE work_logs ENABLE TRIGGER work_logs_report_inserted;
 ALTER TABLE job_events ENABLE TRIGGER job_events_report_changed;
 ALTER TABLE additional_work ENABLE TRIGGER additional_work_report_changed;
 COMMIT;

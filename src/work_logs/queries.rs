@@ -289,7 +289,7 @@ static LOG_WORK_SQL: LazyLock<String> = LazyLock::new(|| {
                 WHERE id = (SELECT task_id FROM ins) AND $6 IS NOT NULL), \
               touched AS ( \
                 UPDATE jobs SET version = version + 1, updated_at = now() \
-                WHERE id = (SELECT job_id FROM ins)) \
+                WHERE id = (SELECT job_id FROM ins) AND $6 IS NOT NULL) \
          SELECT ins.*, asg.title AS task_title FROM ins, asg",
         slot = crate::docks::queries::slot_key_sql("asg.technician_id")
     )
@@ -395,7 +395,7 @@ static LOG_WORK_BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
                 WHERE t.id = p.task_id), \
               touched AS ( \
                 UPDATE jobs SET version = version + 1, updated_at = now() \
-                WHERE id IN (SELECT job_id FROM ins)) \
+                WHERE id IN (SELECT job_id FROM ins WHERE progress_percent IS NOT NULL)) \
          SELECT id, assignment_id, technician_id, task_id, job_id, started_at, ended_at, \
                 description, progress_percent, created_at, task_title, ord \
          FROM logged",
