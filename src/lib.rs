@@ -42,7 +42,7 @@ use actix_web::{
 
 use auth::{password::Passwords, tokens::TokenKeys};
 use db::Db;
-use docks::queries::BookingBatch;
+use docks::handlers::BookingBatch;
 use group_commit::GroupWriter;
 use kept_pages::{KeptJobs, KeptPages, ListKey, ReportKey};
 use openapi::OpenApiJson;

@@ -1040,6 +1040,61 @@ async fn bookings_requested_at_once_are_each_answered_with_their_own() {
 }
 
 #[tokio::test]
+async fn bookings_that_cannot_be_made_are_each_refused_as_alone_in_the_same_moment() {
+    // The writers read a batch's vessels and docks themselves and judge the fit; a
+    // booking they cannot make must get the answer it gets alone, while the bookings
+    // beside it are made.
+    let y = yard().await;
+    let short = y
+        .app
+        .dock(&y.manager, "Short dock", (180.0, 40.0, 14.0), None)
+        .await;
+    let org = y
+        .app
+        .organization(&y.manager, "Piraeus Tankers", "GR")
+        .await;
+    let mut vessels = Vec::new();
+    for _ in 0..8 {
+        vessels.push(y.app.vessel(&y.manager, org).await);
+    }
+    let book = |dock: Uuid, vessel: Uuid, day: usize| {
+        let (app, manager) = (&y.app, &y.manager);
+        let starts = format!("2027-04-{:02}T00:00:00Z", day);
+        let ends = format!("2027-04-{:02}T12:00:00Z", day);
+        async move { app.book(manager, dock, vessel, &starts, &ends).await }
+    };
+    let good = vessels
+        .iter()
+        .enumerate()
+        .map(|(i, vessel)| book(y.dock, *vessel, 1 + i));
+    let (made, misfit, no_vessel, no_dock) = tokio::join!(
+        futures_util::future::join_all(good),
+        book(short, vessels[0], 20),
+        book(y.dock, Uuid::new_v4(), 21),
+        book(Uuid::new_v4(), vessels[1], 22),
+    );
+    for (reply, vessel) in made.into_iter().zip(&vessels) {
+        let reply = reply.expect(201);
+        assert_eq!(reply.body["vessel_id"], json!(vessel));
+        assert_eq!(reply.body["dock_id"], json!(y.dock));
+    }
+    let misfit = misfit.expect_problem(422, "validation-failed");
+    assert_eq!(misfit.body["errors"][0]["field"], "max_length_m");
+    no_vessel.expect_problem(404, "not-found");
+    no_dock.expect_problem(404, "not-found");
+    // Nothing was booked in the short dock, nor on the days of the refused bookings.
+    let listed = y
+        .app
+        .get(
+            "/api/v1/dock-bookings?from=2027-04-01T00:00:00Z&to=2027-05-01T00:00:00Z&limit=100",
+            &y.manager.token,
+        )
+        .await
+        .expect(200);
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 8);
+}
+
+#[tokio::test]
 async fn a_batch_of_bookings_is_made_whole_or_not_at_all() {
     // The batch statement itself, past the HTTP layer: one overlap (even inside the
     // batch) books none; otherwise each booking comes back by its place in the batch.
@@ -1086,4 +1141,53 @@ async fn a_batch_of_bookings_is_made_whole_or_not_at_all() {
     );
     let listed = y.app.get(window, &y.manager.token).await.expect(200);
     assert_eq!(listed.body["items"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn the_booking_writers_answer_each_booking_by_its_place() {
+    // The writers' own judging, past the HTTP layer: bookings they may not make (a
+    // misfit, an unknown vessel) are left out, and each one made is answered at its own
+    // place in the batch, with its dock's and vessel's names.
+    use chrono::{DateTime, Utc};
+    use slipway::docks::{handlers::BookingBatch, queries::NewBooking};
+    use slipway::group_commit::BatchWrite;
+    let y = yard().await;
+    let short = y
+        .app
+        .dock(&y.manager, "Short dock", (180.0, 40.0, 14.0), None)
+        .await;
+    let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    let booking = |dock: Uuid, vessel: Uuid, day: u32| NewBooking {
+        dock_id: dock,
+        vessel_id: vessel,
+        job_id: None,
+        starts_at: at(&format!("2027-07-{day:02}T00:00:00Z")),
+        ends_at: at(&format!("2027-07-{day:02}T12:00:00Z")),
+        notes: Some(format!("day {day}")),
+        created_by: y.manager.user_id,
+    };
+    let items = [
+        booking(short, y.vessel_a, 1),
+        booking(y.dock, y.vessel_a, 2),
+        booking(y.dock, Uuid::new_v4(), 3),
+        booking(y.dock, y.vessel_b, 4),
+    ];
+    let refs: Vec<&NewBooking> = items.iter().collect();
+    let mut conn = y.app.db.get().await.unwrap();
+    let mut made: Vec<(usize, String, Uuid)> = BookingBatch::write(&mut conn, &refs)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(i, (row, dock, _vessel))| {
+            (i, format!("{} {dock}", row.notes.unwrap()), row.vessel_id)
+        })
+        .collect();
+    made.sort();
+    assert_eq!(
+        made,
+        vec![
+            (1, "day 2 Dry Dock No. 1".to_owned(), y.vessel_a),
+            (3, "day 4 Dry Dock No. 1".to_owned(), y.vessel_b),
+        ]
+    );
 }

@@ -12,14 +12,14 @@ use super::{
         Availability, AvailabilityQuery, BookingListQuery, BookingStatus, CreateBooking,
         CreateDock, Dock, DockAvailability, DockBooking, UpdateBooking, UpdateDock,
     },
-    queries::{self, BookingBatch, NewBooking},
+    queries::{self, NewBooking},
     rules::{self, VesselSize},
 };
 use crate::{
     auth::{AuthUser, Role, Scope},
     db::Db,
     error::{ApiError, ConflictKind, FieldError, Problem},
-    group_commit::{GroupWriter, Written},
+    group_commit::{BatchFuture, BatchWrite, GroupWriter, Written},
     http::created,
     jobs::{
         models::{EventKind, NewEvent, PageQuery},
@@ -287,21 +287,42 @@ pub async fn create_booking(
 ) -> Result<HttpResponse, ApiError> {
     user.require_any(&[Role::Manager, Role::Client])?;
     let b = body.into_inner();
-    let mut conn = db.get().await?;
+    let new = NewBooking {
+        dock_id: b.dock_id,
+        vessel_id: b.vessel_id,
+        job_id: b.job_id,
+        starts_at: b.starts_at,
+        ends_at: b.ends_at,
+        notes: b.notes,
+        created_by: user.id,
+    };
+    // The usual case, a manager's booking without a job whose period and notes are
+    // right: handed straight to the writers, which read its vessel and dock together
+    // with the rest of the batch's. Anything else, and a booking they did not make, is
+    // judged below, rule by rule.
+    if user.is_manager()
+        && new.job_id.is_none()
+        && check_period(new.starts_at, new.ends_at).is_ok()
+        && check_notes(new.notes.as_deref()).is_ok()
+        && let Written::Done((row, dock_name, vessel_name)) = writer.write(&new).await
+    {
+        return Ok(created(&DockBooking::new(row, dock_name, vessel_name)));
+    }
+    let conn = db.get().await?;
     // The vessel and the dock are read together (pipelined) and judged in this order:
     // a client learns nothing about other organisations' vessels (404) and may not book
     // for its own (403).
     let (vessel, dock) = futures_util::join!(
-        vessels::queries::by_id(&conn, b.vessel_id, user.scope()),
-        queries::dock(&conn, b.dock_id),
+        vessels::queries::by_id(&conn, new.vessel_id, user.scope()),
+        queries::dock(&conn, new.dock_id),
     );
     let vessel = vessel?;
     user.require(Role::Manager)?;
-    check_period(b.starts_at, b.ends_at)?;
-    check_notes(b.notes.as_deref())?;
+    check_period(new.starts_at, new.ends_at)?;
+    check_notes(new.notes.as_deref())?;
     let dock = dock?;
     check_fit(&vessel, &dock)?;
-    if let Some(job_id) = b.job_id {
+    if let Some(job_id) = new.job_id {
         let job = match jobs::find_view(&conn, job_id, Scope::Yard).await {
             Err(diesel::result::Error::NotFound) => {
                 return Err(ApiError::invalid("job_id", "no such job"));
@@ -312,28 +333,10 @@ pub async fn create_booking(
             return Err(ApiError::invalid("job_id", "is a job of another vessel"));
         }
     }
-    let new = NewBooking {
-        dock_id: dock.id,
-        vessel_id: vessel.id,
-        job_id: b.job_id,
-        starts_at: b.starts_at,
-        ends_at: b.ends_at,
-        notes: b.notes,
-        created_by: user.id,
-    };
-    if b.job_id.is_none() {
-        // Nothing else to change: one statement, whose exclusion constraints decide, made
-        // together with the bookings requested at the same moment. The connection goes
-        // back to the pool first: the writers need one.
-        drop(conn);
-        let booked = match writer.write(&new).await {
-            Written::Done(row) => Ok(row),
-            Written::NotDone | Written::Alone => {
-                let mut conn = db.get().await?;
-                queries::book(&mut conn, new).await
-            }
-        };
-        return match booked {
+    let mut conn = conn;
+    if new.job_id.is_none() {
+        // Nothing else to change: one statement, whose exclusion constraints decide.
+        return match queries::book(&mut conn, new).await {
             Ok(row) => Ok(created(&DockBooking::new(row, dock.name, vessel.name))),
             Err(
                 e @ diesel::result::Error::DatabaseError(
@@ -343,7 +346,6 @@ pub async fn create_booking(
             ) => {
                 // Name the booking in the way (the dock's first, as below); should it
                 // have been cancelled meanwhile, the constraint's own 409 stands.
-                let conn = db.get().await?;
                 check_free(&conn, dock.id, vessel.id, b.starts_at, b.ends_at, None).await?;
                 Err(e.into())
             }
@@ -362,6 +364,59 @@ pub async fn create_booking(
         })
         .await?;
     Ok(created(&DockBooking::new(row, dock.name, vessel.name)))
+}
+
+/// Bookings without a job, made together by [`crate::group_commit`]: the batch's vessels
+/// and docks are read at once (two statements, pipelined), each booking is judged by the
+/// fit rule, and those that fit are made in one statement ([`queries::book_batch`]). A
+/// booking whose vessel or dock is missing, or that does not fit, is not made: its
+/// request reads them again and answers as the rules say.
+pub struct BookingBatch;
+
+impl BatchWrite for BookingBatch {
+    type Item = NewBooking;
+    type Row = queries::BookingWithNames;
+
+    fn write<'a>(
+        conn: &'a mut AsyncPgConnection,
+        items: &'a [&'a NewBooking],
+    ) -> BatchFuture<'a, queries::BookingWithNames> {
+        Box::pin(async move {
+            let vessel_ids: Vec<Uuid> = items.iter().map(|i| i.vessel_id).collect();
+            let dock_ids: Vec<Uuid> = items.iter().map(|i| i.dock_id).collect();
+            let (vessels, docks) = {
+                let shared: &AsyncPgConnection = conn;
+                futures_util::join!(
+                    vessels::queries::by_ids(shared, &vessel_ids),
+                    queries::docks_by_ids(shared, &dock_ids),
+                )
+            };
+            let (vessels, docks) = (vessels?, docks?);
+            // (index in `items`, dock name, vessel name) of each booking that fits.
+            let mut fitting = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let vessel = vessels.iter().find(|v| v.id == item.vessel_id);
+                let dock = docks.iter().find(|d| d.id == item.dock_id);
+                if let (Some(vessel), Some(dock)) = (vessel, dock)
+                    && check_fit(vessel, dock).is_ok()
+                {
+                    fitting.push((i, dock.name.clone(), vessel.name.clone()));
+                }
+            }
+            if fitting.is_empty() {
+                return Ok(Vec::new());
+            }
+            let rows: Vec<&NewBooking> = fitting.iter().map(|(i, _, _)| items[*i]).collect();
+            let booked = queries::book_batch(conn, &rows).await?;
+            Ok(booked
+                .into_iter()
+                .filter_map(|(place, row)| {
+                    let (i, dock, vessel) = fitting.get(place)?.clone();
+                    Some((i, (row, dock, vessel)))
+                })
+                .collect())
+        })
+    }
 }
 
 /// Bookings overlapping `[from, to)`, in start order: managers all, clients those of their

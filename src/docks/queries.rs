@@ -14,7 +14,7 @@ use super::models::{
 use crate::{
     auth::Scope,
     db::Cached,
-    group_commit::{BatchFuture, BatchWrite, by_place},
+    group_commit::by_place,
     jobs::queries::technician_sees_booking,
     pagination::PageRequest,
     schema::{dock_bookings, docks, vessels},
@@ -35,6 +35,15 @@ pub async fn dock(mut conn: &AsyncPgConnection, id: Uuid) -> QueryResult<Dock> {
         .find(id)
         .select(Dock::as_select())
         .first(&mut conn)
+        .await
+}
+
+/// The docks of `ids` that exist, in no order.
+pub async fn docks_by_ids(mut conn: &AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Dock>> {
+    docks::table
+        .filter(docks::id.eq_any(ids))
+        .select(Dock::as_select())
+        .load(&mut conn)
         .await
 }
 
@@ -286,24 +295,9 @@ pub async fn book_batch(
     Ok(by_place(booked.into_iter().map(|b| (b.ord, b.booking))))
 }
 
-/// Bookings without a job, made together by [`crate::group_commit`].
-pub struct BookingBatch;
-
-impl BatchWrite for BookingBatch {
-    type Item = NewBooking;
-    type Row = DockBookingRow;
-
-    fn write<'a>(
-        conn: &'a mut AsyncPgConnection,
-        items: &'a [&'a NewBooking],
-    ) -> BatchFuture<'a, DockBookingRow> {
-        Box::pin(book_batch(conn, items))
-    }
-}
-
 /// A booking with its dock and vessel names, with `vessels` joined: the client scope
 /// is the vessel's owner.
-type BookingWithNames = (DockBookingRow, String, String);
+pub type BookingWithNames = (DockBookingRow, String, String);
 
 macro_rules! booking_query {
     ($scope:expr) => {{
