@@ -94,7 +94,7 @@ WITH job AS (SELECT status FROM jobs WHERE id = :'wjob' FOR NO KEY UPDATE),
        WHERE id = :'task' AND 40 IS NOT NULL AND EXISTS (SELECT 1 FROM ins)),
      touched AS (
        UPDATE jobs SET version = version + 1, updated_at = now()
-       WHERE id = :'wjob' AND EXISTS (SELECT 1 FROM ins))
+       WHERE id = :'wjob' AND EXISTS (SELECT 1 FROM ins WHERE progress_percent IS NOT NULL))
 SELECT * FROM ins;
 ROLLBACK;
 
@@ -148,7 +148,7 @@ WITH req AS (
        WHERE t.id = p.task_id),
      touched AS (
        UPDATE jobs SET version = version + 1, updated_at = now()
-       WHERE id IN (SELECT job_id FROM ins))
+       WHERE id IN (SELECT job_id FROM ins WHERE progress_percent IS NOT NULL))
 SELECT id, task_title, ord FROM logged;
 ROLLBACK;
 
@@ -166,6 +166,15 @@ SELECT md5('dock21')::uuid, md5('vessel1')::uuid, NULL, '1990-01-01 00:00Z', '19
        (SELECT id FROM users WHERE role = 'manager' LIMIT 1)
 FROM slot RETURNING id;
 ROLLBACK;
+
+\echo '-- POST /dock-bookings without a job, made together (group commit): the writers read the batch''s vessels and docks (two statements, pipelined)'
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT id, imo_number, name, vessel_type, flag, owner_organization_id, gross_tonnage,
+       length_overall_m, beam_m, draft_m, lightweight_t, year_built, created_at, updated_at
+FROM vessels WHERE id = ANY(ARRAY[md5('vessel1'), md5('vessel2'), md5('vessel3')]::uuid[]);
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT id, name, kind, max_length_m, max_beam_m, max_draft_m, lifting_capacity_t, created_at, updated_at
+FROM docks WHERE id = ANY(ARRAY[md5('dock21'), md5('dock22'), md5('dock21')]::uuid[]);
 
 \echo '-- POST /dock-bookings without a job, made together (group commit): three bookings in one statement (rolled back)'
 BEGIN;
