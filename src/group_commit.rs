@@ -40,7 +40,7 @@ pub trait BatchWrite: 'static {
 
     /// Does all of `items` in one transaction, or none of them (an error); answers the
     /// rows written, each with the index of its item. An item without a row was not
-    /// written for a reason the statement checks (not the caller's, say).
+    /// written for a reason the writer checks (not the caller's, say, or a misfit).
     fn write<'a>(
         conn: &'a mut AsyncPgConnection,
         items: &'a [&'a Self::Item],
@@ -58,7 +58,7 @@ pub fn by_place<R>(rows: impl IntoIterator<Item = (i64, R)>) -> Vec<(usize, R)> 
 pub enum Written<R> {
     /// Done.
     Done(R),
-    /// Not done, for a reason the statement checks; the request explains it.
+    /// Not done, for a reason the writer checks; the request explains it.
     NotDone,
     /// Not tried: the request does it alone.
     Alone,

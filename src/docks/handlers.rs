@@ -308,7 +308,7 @@ pub async fn create_booking(
     {
         return Ok(created(&DockBooking::new(row, dock_name, vessel_name)));
     }
-    let conn = db.get().await?;
+    let mut conn = db.get().await?;
     // The vessel and the dock are read together (pipelined) and judged in this order:
     // a client learns nothing about other organisations' vessels (404) and may not book
     // for its own (403).
@@ -333,7 +333,6 @@ pub async fn create_booking(
             return Err(ApiError::invalid("job_id", "is a job of another vessel"));
         }
     }
-    let mut conn = conn;
     if new.job_id.is_none() {
         // Nothing else to change: one statement, whose exclusion constraints decide.
         return match queries::book(&mut conn, new).await {
