@@ -4,6 +4,8 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock build.rs diesel.toml ./
 COPY src ./src
 COPY migrations ./migrations
+# The web app is embedded in the binary.
+COPY web ./web
 RUN cargo build --release --locked --bin slipway
 
 FROM debian:bookworm-slim

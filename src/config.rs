@@ -48,6 +48,25 @@ pub struct Config {
     #[arg(long, env = "SLIPWAY_YARD_TZ", default_value = "Asia/Shanghai")]
     pub yard_tz: chrono_tz::Tz,
 
+    /// The yard's name, shown in the web app.
+    #[arg(long, env = "SLIPWAY_YARD_NAME", default_value = "Slipway yard")]
+    pub yard_name: String,
+
+    /// The yard's base currency (ISO 4217), in which the web app shows its totals.
+    #[arg(long, env = "SLIPWAY_YARD_CURRENCY", default_value = "USD")]
+    pub yard_currency: String,
+
+    /// The address users reach the service at (`https://slipway.yard.example`): the only
+    /// origin the browser-session endpoints accept, and the base of links in mail. Without
+    /// it, the origin the request's `Host` header names.
+    #[arg(long, env = "SLIPWAY_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Whether the browser-session cookie is marked `Secure` (sent over HTTPS only). Turn
+    /// off only to serve the web app over plain HTTP on a closed network.
+    #[arg(long, env = "SLIPWAY_COOKIE_SECURE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub cookie_secure: bool,
+
     /// HTTP worker threads; 0 means one per CPU core.
     #[arg(long, env = "SLIPWAY_WORKERS", default_value_t = 0)]
     pub workers: usize,

@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use uuid::Uuid;
 
@@ -222,9 +222,26 @@ async fn ensure_empty(conn: &mut AsyncPgConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Loads the demo yard in one transaction and returns the logins to print.
-pub async fn seed(conn: &mut AsyncPgConnection, password_hash: &str) -> anyhow::Result<Vec<Login>> {
-    let sql = build_sql(password_hash);
+/// The day the demo's current jobs were written around: `seed` moves them, with their
+/// bookings, assignments, work logs and certificates, by as many days as `today` is
+/// after it. The closed history of 2019-2021 stays where it is.
+pub const ANCHOR_DAY: (i32, u32, u32) = (2026, 11, 26);
+
+/// Today in the demo yard (Weihai).
+pub fn today_in_weihai() -> NaiveDate {
+    Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive()
+}
+
+/// Loads the demo yard, its current work placed around `today`, in one transaction and
+/// returns the logins to print.
+pub async fn seed(
+    conn: &mut AsyncPgConnection,
+    password_hash: &str,
+    today: NaiveDate,
+) -> anyhow::Result<Vec<Login>> {
+    let sql = build_sql(password_hash, today);
     conn.transaction(async |conn| {
         ensure_empty(conn).await?;
         conn.batch_execute(&sql).await?;
@@ -348,8 +365,9 @@ fn write_job(sql: &mut String, job: &DemoJob<'_>) {
     }
 }
 
-/// The whole demo as one SQL script.
-fn build_sql(password_hash: &str) -> String {
+/// The whole demo as one SQL script, its current work placed around `today`.
+fn build_sql(password_hash: &str, today: NaiveDate) -> String {
+    let shift = today - day(ANCHOR_DAY.0, ANCHOR_DAY.1, ANCHOR_DAY.2);
     let mut sql = String::new();
     let uid = |name: &str| q(&demo_id(name).to_string());
 
@@ -415,8 +433,8 @@ fn build_sql(password_hash: &str) -> String {
                 uid(&format!("tech:{key}")),
                 q(code),
                 q(&format!("CCS-{code}-{:05}", 20_000 + n * 37)),
-                q(&day(issued.0, issued.1, issued.2).to_string()),
-                q(&day(expires.0, expires.1, expires.2).to_string())
+                q(&(day(issued.0, issued.1, issued.2) + shift).to_string()),
+                q(&(day(expires.0, expires.1, expires.2) + shift).to_string())
             );
         }
     }
@@ -500,7 +518,7 @@ fn build_sql(password_hash: &str) -> String {
     }
 
     write_history(&mut sql);
-    write_current(&mut sql);
+    write_current(&mut sql, shift, today.year());
     sql
 }
 
@@ -680,8 +698,10 @@ fn write_history(sql: &mut String) {
 
 /// This year's jobs, one or more in every status, with tasks, bookings, assignments and
 /// work logs for the ones under way.
-fn write_current(sql: &mut String) {
-    let at = |m: u32, d: u32, h: u32| weihai(2026, m, d, h, 0);
+/// The jobs under way, with their docks, people and findings: written around
+/// [`ANCHOR_DAY`], moved by `shift`, numbered in `year`.
+fn write_current(sql: &mut String, shift: Duration, year: i32) {
+    let at = |m: u32, d: u32, h: u32| weihai(2026, m, d, h, 0) + shift;
     let mut n = 0;
     let mut job = |sql: &mut String,
                    vessel: &'static str,
@@ -692,7 +712,7 @@ fn write_current(sql: &mut String) {
                    path: Vec<(&'static str, DateTime<Utc>, Option<&'static str>)>|
      -> Uuid {
         n += 1;
-        let key = format!("job:2026:{n}");
+        let key = format!("job:{year}:{n}");
         let created_at = path
             .first()
             .map_or(at(11, 20, 9), |p| p.1 - Duration::days(6));
@@ -700,7 +720,7 @@ fn write_current(sql: &mut String) {
             sql,
             &DemoJob {
                 key: key.clone(),
-                number: format!("J-2026-{n:04}"),
+                number: format!("J-{year}-{n:04}"),
                 vessel,
                 org: org_of(vessel),
                 title,
@@ -735,10 +755,14 @@ fn write_current(sql: &mut String) {
         sql,
         "Galle Fisher 7",
         "Propeller and stern tube inspection",
-        "requested",
+        "quoted",
+        Some(("86500.00", "USD")),
         None,
-        None,
-        vec![],
+        vec![(
+            "quoted",
+            at(11, 25, 11),
+            Some("Slipway A, five days; includes new stern tube seals."),
+        )],
     );
     job(
         sql,
@@ -753,7 +777,7 @@ fn write_current(sql: &mut String) {
             Some("Valid for 30 days; davit parts from the maker."),
         )],
     );
-    job(
+    let approved = job(
         sql,
         "Akademik Ioffe",
         "Ice belt steel renewal",
@@ -869,9 +893,22 @@ fn write_current(sql: &mut String) {
             Some("The owner sold the vessel."),
         )],
     );
+    job(
+        sql,
+        "Piraeus Star",
+        "Cargo pump overhaul and deck piping renewal",
+        "quoted",
+        Some(("642000.00", "USD")),
+        None,
+        vec![(
+            "quoted",
+            at(11, 24, 15),
+            Some("Valid 30 days; 18 days in Repair Berth 3."),
+        )],
+    );
     let _ = writeln!(
         sql,
-        "INSERT INTO job_number_counters (year, last_value) VALUES (2026, {n});"
+        "INSERT INTO job_number_counters (year, last_value) VALUES ({year}, {n});"
     );
 
     // Dock bookings of the jobs that have a dock.
@@ -1053,12 +1090,13 @@ fn write_current(sql: &mut String) {
         let _ = writeln!(
             sql,
             "INSERT INTO tasks (id, job_id, title, estimated_hours, required_certification, status, progress_percent, created_at) \
-             VALUES ({}, {}, {}, {hours}, {}, {}, {progress}, '2026-10-01T00:00:00Z');",
+             VALUES ({}, {}, {}, {hours}, {}, {}, {progress}, {});",
             uid(&format!("task:{key}")),
             q(&job_id.to_string()),
             q(title),
             opt(cert),
-            q(status)
+            q(status),
+            ts(at(10, 1, 8))
         );
     }
 
@@ -1152,6 +1190,22 @@ fn write_current(sql: &mut String) {
             "USD",
             "approved",
         ),
+        (
+            "ioffe-knife",
+            approved,
+            "Renew the ice knife plating found cracked at survey",
+            "42000.00",
+            "USD",
+            "pending",
+        ),
+        (
+            "alexandria-frames",
+            held,
+            "Class asks for 6 more hold frames in No. 4 hold",
+            "61500.00",
+            "USD",
+            "pending",
+        ),
     ] {
         let decided = if status == "pending" {
             "NULL, NULL".to_owned()
@@ -1197,7 +1251,8 @@ mod tests {
 
     #[test]
     fn the_script_is_the_same_every_time() {
-        assert_eq!(build_sql("hash"), build_sql("hash"));
+        let today = day(2026, 12, 1);
+        assert_eq!(build_sql("hash", today), build_sql("hash", today));
         assert!(VESSELS.len() >= 30);
     }
 }

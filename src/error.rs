@@ -79,6 +79,10 @@ pub enum ApiError {
     /// 403 `forbidden`: the caller's role may not use this endpoint at all.
     #[error("forbidden")]
     Forbidden,
+    /// 403 `forbidden`, with the reason: a request refused for how it was sent (a
+    /// browser-session request from another origin, or without its CSRF header).
+    #[error("forbidden: {0}")]
+    Refused(&'static str),
     /// 404 `not-found`: does not exist, or is outside the caller's scope.
     #[error("not found")]
     NotFound,
@@ -163,7 +167,7 @@ impl ApiError {
         match self {
             Self::Malformed(_) => ("malformed-request", "Malformed request"),
             Self::Unauthorized(_) => ("unauthorized", "Unauthorized"),
-            Self::Forbidden => ("forbidden", "Forbidden"),
+            Self::Forbidden | Self::Refused(_) => ("forbidden", "Forbidden"),
             Self::NotFound => ("not-found", "Not found"),
             Self::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
             Self::Conflict { kind, .. } => (kind.code(), "Conflict"),
@@ -183,6 +187,7 @@ impl ApiError {
             Self::Malformed(d) => d.clone(),
             Self::Unauthorized(d) => (*d).to_owned(),
             Self::Forbidden => "Your role may not use this endpoint.".to_owned(),
+            Self::Refused(d) => (*d).to_owned(),
             Self::NotFound => "No such resource.".to_owned(),
             Self::MethodNotAllowed => "This path does not accept that method.".to_owned(),
             Self::Conflict { detail, .. } => detail.clone(),
@@ -230,7 +235,7 @@ impl ResponseError for ApiError {
         match self {
             Self::Malformed(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::Refused(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,

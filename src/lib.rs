@@ -27,6 +27,7 @@ pub mod technicians;
 pub mod users;
 pub mod validation;
 pub mod vessels;
+pub mod web_app;
 pub mod work_logs;
 pub mod yard;
 
@@ -60,8 +61,12 @@ pub struct AppState {
     pub passwords: web::Data<Passwords>,
     /// The rendered OpenAPI document.
     pub openapi: web::Data<OpenApiJson>,
-    /// The yard's calendar.
+    /// The yard's name, currency and calendar.
     pub yard: web::Data<yard::Yard>,
+    /// How browser sessions' cookies are set and whose requests they accept.
+    pub sessions: web::Data<auth::session::SessionPolicy>,
+    /// The web app's files.
+    pub web_app: web::Data<crate::web_app::WebApp>,
     /// Methods per route, for `Allow` headers.
     pub allowed: web::Data<http::AllowedMethods>,
     /// Clients' job-list pages, served again while their organisation's list is unchanged.
@@ -86,6 +91,8 @@ impl AppState {
     ) -> anyhow::Result<Self> {
         Ok(Self {
             yard: web::Data::new(yard),
+            sessions: web::Data::new(auth::session::SessionPolicy::default()),
+            web_app: web::Data::new(crate::web_app::WebApp::load()),
             allowed: web::Data::new(openapi::allowed_methods()),
             keys: web::Data::new(keys),
             passwords: web::Data::new(passwords),
@@ -106,6 +113,12 @@ impl AppState {
         let db = self.db.get_ref();
         self.work_log_writer = web::Data::new(GroupWriter::start(db.clone(), writers));
         self.booking_writer = web::Data::new(GroupWriter::start(db.clone(), writers));
+        self
+    }
+
+    /// Sets how browser sessions' cookies are made and which origin they accept.
+    pub fn with_sessions(mut self, policy: auth::session::SessionPolicy) -> Self {
+        self.sessions = web::Data::new(policy);
         self
     }
 
@@ -146,6 +159,8 @@ pub fn app(
         .app_data(state.passwords)
         .app_data(state.openapi)
         .app_data(state.yard)
+        .app_data(state.sessions)
+        .app_data(state.web_app)
         .app_data(state.allowed)
         .app_data(state.job_pages)
         .app_data(state.day_reports)
@@ -155,6 +170,7 @@ pub fn app(
         .configure(http::configure_extractors)
         .configure(health::routes)
         .configure(openapi::docs_routes)
+        .configure(crate::web_app::routes)
         .service(
             web::scope("/api/v1")
                 // Routes are matched one after another, with a regular expression for
@@ -181,6 +197,7 @@ pub fn app(
                 .configure(technicians::routes)
                 .configure(work_logs::routes)
                 .configure(reports::routes)
+                .configure(yard::routes)
                 .configure(openapi::api_routes),
         )
         .default_service(web::to(http::not_found))

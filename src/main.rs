@@ -39,7 +39,14 @@ enum Command {
         name: String,
     },
     /// Load the demo yard in Weihai into an empty database and print its logins.
-    SeedDemo(DbConfig),
+    SeedDemo {
+        #[command(flatten)]
+        db: DbConfig,
+        /// The day the demo's current jobs, bookings, assignments and work logs are placed
+        /// around (YYYY-MM-DD); default: today in Weihai. The 2019-2021 history is fixed.
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
 }
 
 #[tokio::main]
@@ -54,7 +61,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(config) => serve(config).await,
         Command::Migrate(db) => prepare_database(&db.database_url).await,
         Command::CreateManager { db, email, name } => create_manager(&db, email, name).await,
-        Command::SeedDemo(db) => seed_demo(&db).await,
+        Command::SeedDemo { db, today } => {
+            seed_demo(&db, today.unwrap_or_else(slipway::demo::today_in_weihai)).await
+        }
     }
 }
 
@@ -109,8 +118,16 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         pool,
         keys,
         passwords,
-        slipway::yard::Yard { tz: config.yard_tz },
+        slipway::yard::Yard {
+            name: config.yard_name.clone(),
+            tz: config.yard_tz,
+            currency: config.yard_currency.clone(),
+        },
     )?
+    .with_sessions(slipway::auth::session::SessionPolicy::new(
+        config.cookie_secure,
+        config.public_url.as_deref(),
+    ))
     .with_page_cache(config.page_cache_mb << 20)
     .with_batch_writers(config.batch_writers);
     let listener =
@@ -159,16 +176,16 @@ async fn create_manager(db_config: &DbConfig, email: String, name: String) -> an
     }
 }
 
-async fn seed_demo(db_config: &DbConfig) -> anyhow::Result<()> {
+async fn seed_demo(db_config: &DbConfig, today: chrono::NaiveDate) -> anyhow::Result<()> {
     prepare_database(&db_config.database_url).await?;
     let hash =
         tokio::task::spawn_blocking(|| password::hash_blocking(slipway::demo::DEMO_PASSWORD))
             .await??;
     let pool = db::pool(&db_config.database_url, 1)?;
     let mut conn = pool.get().await?;
-    let logins = slipway::demo::seed(&mut conn, &hash).await?;
+    let logins = slipway::demo::seed(&mut conn, &hash, today).await?;
     println!(
-        "Loaded the demo yard (Weihai). Every login's password is: {}",
+        "Loaded the demo yard (Weihai), its current work around {today}. Every login's password is: {}",
         slipway::demo::DEMO_PASSWORD
     );
     for login in logins {

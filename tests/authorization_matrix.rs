@@ -119,6 +119,12 @@ async fn every_endpoint_answers_every_caller_as_spec_section_2_says() {
         row(M::POST,  "/api/v1/auth/login", Some(json!({"email": "nobody@x.example", "password": "wrong-password"})), [401, 429, 401, 401, 401, 401]),
         row(M::POST,  "/api/v1/auth/refresh", Some(json!({"refresh_token": "not-a-token"})), [401, 401, 401, 401, 401, 401]),
         row(M::POST,  "/api/v1/auth/logout", Some(json!({"refresh_token": "not-a-token"})), [204, 204, 204, 204, 204, 204]),
+        // Browser sessions: a wrong password for another email, six times; the cookie
+        // endpoints refuse a request without the CSRF header, whoever sends it.
+        row(M::POST,  "/api/v1/auth/session", Some(json!({"email": "nobody.else@x.example", "password": "wrong-password"})), [401, 429, 401, 401, 401, 401]),
+        row(M::POST,  "/api/v1/auth/session/refresh", None,                        [403, 403, 403, 403, 403, 403]),
+        row(M::DELETE, "/api/v1/auth/session", None,                               [403, 403, 403, 403, 403, 403]),
+        row(M::GET,   "/api/v1/yard", None,                                        [401, 200, 200, 200, 200, 200]),
         row(M::GET,   "/api/v1/me", None,                                          [401, 200, 200, 200, 200, 200]),
         row(M::POST,  "/api/v1/me/password", Some(json!({"current_password": "x", "new_password": "short"})), [401, 422, 422, 422, 422, 422]),
         row(M::GET,   "/api/v1/users", None,                                       [401, 200, 403, 403, 403, 403]),
@@ -141,6 +147,7 @@ async fn every_endpoint_answers_every_caller_as_spec_section_2_says() {
         row(M::PUT,   format!("{j}/quote"), Some(json!({"amount": "1.00", "currency": "USD"})), [401, 409, 403, 403, 403, 403]),
         // In progress -> scheduled is no row of the table; the client may see the job (409), not move it.
         row(M::POST,  format!("{j}/transitions"), Some(json!({"to": "scheduled"})), [401, 409, 403, 403, 409, 404]),
+        row(M::GET,   format!("{j}/transitions"), None,                            [401, 200, 403, 403, 200, 404]),
         row(M::GET,   format!("{j}/events"), None,                                 [401, 200, 200, 404, 200, 404]),
         row(M::POST,  format!("{j}/additional-work"), Some(json!({"description": "Extra", "amount": "10.00", "currency": "USD"})), [401, 201, 403, 403, 403, 403]),
         row(M::GET,   format!("{j}/additional-work"), None,                        [401, 200, 200, 404, 200, 404]),
@@ -222,7 +229,7 @@ async fn every_endpoint_answers_every_caller_as_spec_section_2_says() {
         wrong.len(),
         wrong.join("\n")
     );
-    // Every documented operation has a row (the document lists 63 operations; /docs and
+    // Every documented operation has a row (the document lists 68 operations; /docs and
     // the probes are outside it).
     let doc = app
         .request(Method::GET, "/api/v1/openapi.json", None, None)

@@ -1260,3 +1260,50 @@ async fn a_job_a_client_reads_shows_every_change_the_moment_it_commits() {
         .await
         .expect_problem(404, "not-found");
 }
+
+#[tokio::test]
+async fn the_moves_open_now_are_listed_for_each_caller_with_what_they_need() {
+    let y = yard().await;
+    let job = y.app.job(&y.client_a, y.vessel_a).await;
+    y.app.advance(&y.manager, job, "quoted").await;
+    let path = format!("/api/v1/jobs/{job}/transitions");
+    let client = y.app.get(&path, &y.client_a.token).await.expect(200).body;
+    assert_eq!(client["status"], "quoted");
+    assert_eq!(client["may_quote"], false);
+    let manager = y.app.get(&path, &y.manager.token).await.expect(200).body;
+    assert_eq!(manager["may_quote"], true);
+    assert_eq!(
+        client["moves"],
+        json!([
+            {"to": "approved", "needs_note": false, "needs_planned_dates": false},
+            {"to": "requested", "needs_note": true, "needs_planned_dates": false},
+            {"to": "cancelled", "needs_note": false, "needs_planned_dates": false},
+        ])
+    );
+    y.app
+        .transition(&y.client_a, job, "approved", None)
+        .await
+        .expect(200);
+    // Approved: nothing left for the client; the manager may schedule (with dates) or
+    // cancel (with a reason).
+    let client = y.app.get(&path, &y.client_a.token).await.expect(200).body;
+    assert_eq!(client["moves"], json!([]));
+    let manager = y.app.get(&path, &y.manager.token).await.expect(200).body;
+    assert_eq!(manager["may_quote"], false);
+    assert_eq!(
+        manager["moves"],
+        json!([
+            {"to": "scheduled", "needs_note": false, "needs_planned_dates": true},
+            {"to": "cancelled", "needs_note": true, "needs_planned_dates": false},
+        ])
+    );
+    // Another organisation's job does not exist for them; technicians never move jobs.
+    y.app
+        .get(&path, &y.client_b.token)
+        .await
+        .expect_problem(404, "not-found");
+    y.app
+        .get(&path, &y.technician.token)
+        .await
+        .expect_problem(403, "forbidden");
+}

@@ -594,3 +594,115 @@ async fn the_demo_yard_loads_once_and_shows_the_2020_figures() {
         .body;
     assert_eq!(mine["items"][0]["dock"]["name"], "Dry Dock No. 1");
 }
+
+#[tokio::test]
+async fn the_demo_yard_lives_around_the_day_it_is_loaded() {
+    let app = TestApp::spawn().await;
+    let seeded = std::process::Command::new(env!("CARGO_BIN_EXE_slipway"))
+        .args(["seed-demo", "--today", "2027-03-10"])
+        .env("DATABASE_URL", app.database_url())
+        .output()
+        .expect("run slipway");
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let token = |email: &'static str| {
+        let app = &app;
+        async move {
+            app.login(email, slipway::demo::DEMO_PASSWORD)
+                .await
+                .expect(200)
+                .body["access_token"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    // The shipowner in Piraeus finds this morning's work: yesterday's report is filled,
+    // a quote and additional work wait for a decision.
+    let gr = token("client.gr@demo.slipway.example").await;
+    let jobs = app
+        .get("/api/v1/jobs?limit=200", &gr)
+        .await
+        .expect(200)
+        .body;
+    let jobs = jobs["items"].as_array().unwrap();
+    let hellas = jobs
+        .iter()
+        .find(|j| j["vessel"]["name"] == "Hellas Trader")
+        .expect("the Hellas Trader's docking");
+    assert_eq!(hellas["number"], "J-2027-0006");
+    assert_eq!(hellas["status"], "in_progress");
+    assert!(
+        jobs.iter().any(|j| j["status"] == "quoted"),
+        "a quote to decide"
+    );
+    let id = hellas["id"].as_str().unwrap();
+    let yesterday = app
+        .get(
+            &format!("/api/v1/jobs/{id}/daily-report?date=2027-03-09"),
+            &gr,
+        )
+        .await
+        .expect(200)
+        .body;
+    assert!(
+        yesterday["hours_total"].as_f64().unwrap() > 0.0,
+        "{yesterday}"
+    );
+    assert!(
+        !yesterday["pending_additional_work"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let today = app
+        .get(
+            &format!("/api/v1/jobs/{id}/daily-report?date=2027-03-10"),
+            &gr,
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(today["hours_total"], 0.0, "nothing logged yet today");
+    // Another owner has something to decide too.
+    let it = token("client.it@demo.slipway.example").await;
+    let it_jobs = app
+        .get("/api/v1/jobs?status=quoted", &it)
+        .await
+        .expect(200)
+        .body;
+    assert!(!it_jobs["items"].as_array().unwrap().is_empty());
+    // The welder's assignment runs today; the board's coming weeks hold bookings.
+    let liu = token("liu@demo.slipway.example").await;
+    let mine = app
+        .get("/api/v1/me/assignments", &liu)
+        .await
+        .expect(200)
+        .body;
+    let first = &mine["items"][0];
+    assert!(first["starts_at"].as_str().unwrap() < "2027-03-10T00:00:00Z");
+    assert!(first["ends_at"].as_str().unwrap() > "2027-03-11T00:00:00Z");
+    let manager = token("harbour.master@demo.slipway.example").await;
+    let coming = app
+        .get(
+            "/api/v1/dock-bookings?from=2027-03-10T00:00:00Z&to=2027-04-20T00:00:00Z",
+            &manager,
+        )
+        .await
+        .expect(200)
+        .body;
+    assert!(coming["items"].as_array().unwrap().len() >= 4, "{coming}");
+    // The closed history stays where it was.
+    let volume = app
+        .get(
+            "/api/v1/reports/trade-volume?from_year=2019&to_year=2021",
+            &manager,
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(volume["years"][1]["revenue_usd"], "123000000.00");
+}

@@ -119,7 +119,25 @@ pub async fn login(
     passwords: web::Data<Passwords>,
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let LoginRequest { email, password } = body.into_inner();
+    let tokens = sign_in(&db, &keys, &passwords, body.into_inner()).await?;
+    Ok(token_reply().json(tokens))
+}
+
+/// A 200 for a body carrying tokens, which no cache may keep (RFC 6749 section 5.1).
+pub(super) fn token_reply() -> actix_web::HttpResponseBuilder {
+    let mut reply = HttpResponse::Ok();
+    reply.insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"));
+    reply
+}
+
+/// Checks an email and password (throttled per email, in the database) and issues a new
+/// token pair in a new family: the work of `/auth/login` and `/auth/session`.
+pub(super) async fn sign_in(
+    db: &Db,
+    keys: &TokenKeys,
+    passwords: &Passwords,
+    LoginRequest { email, password }: LoginRequest,
+) -> Result<TokenResponse, ApiError> {
     let email_key = email.trim().to_lowercase();
     let (attempt, user) = {
         let mut conn = db.get().await?;
@@ -135,8 +153,7 @@ pub async fn login(
         Some(user) if matches && user.active => {
             let mut conn = db.get().await?;
             queries::forget_attempt(&mut conn, attempt).await?;
-            let tokens = issue_tokens(&mut conn, &keys, user, None).await?;
-            Ok(HttpResponse::Ok().json(tokens))
+            issue_tokens(&mut conn, keys, user, None).await
         }
         _ => Err(ApiError::Unauthorized(WRONG_LOGIN)),
     }
@@ -154,7 +171,18 @@ pub async fn refresh(
     keys: web::Data<TokenKeys>,
     body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let hash = refresh_token_hash(&body.refresh_token);
+    let tokens = rotate(&db, &keys, &body.refresh_token).await?;
+    Ok(token_reply().json(tokens))
+}
+
+/// Spends a refresh token for a new pair in its family: the work of `/auth/refresh` and
+/// `/auth/session/refresh`. A spent token presented again revokes its family.
+pub(super) async fn rotate(
+    db: &Db,
+    keys: &TokenKeys,
+    refresh_token: &str,
+) -> Result<TokenResponse, ApiError> {
+    let hash = refresh_token_hash(refresh_token);
     let mut conn = db.get().await?;
     let outcome = conn
         .transaction(async |conn| {
@@ -165,17 +193,14 @@ pub async fn refresh(
                         queries::revoke_family(conn, family).await?;
                         return Ok::<_, ApiError>(None);
                     }
-                    Ok(Some(issue_tokens(conn, &keys, user, Some(family)).await?))
+                    Ok(Some(issue_tokens(conn, keys, user, Some(family)).await?))
                 }
                 // The revocation on reuse is committed; the answer is still a refusal.
                 Presented::Reused | Presented::Invalid => Ok(None),
             }
         })
         .await?;
-    match outcome {
-        Some(tokens) => Ok(HttpResponse::Ok().json(tokens)),
-        None => Err(ApiError::Unauthorized(BAD_REFRESH)),
-    }
+    outcome.ok_or(ApiError::Unauthorized(BAD_REFRESH))
 }
 
 /// Log out: revoke the refresh token's whole family. Answers 204 whether or not the token
@@ -188,12 +213,18 @@ pub async fn logout(
     db: web::Data<Db>,
     body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let hash = refresh_token_hash(&body.refresh_token);
+    revoke(&db, &body.refresh_token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Revokes the family of a refresh token, if the token is known.
+pub(super) async fn revoke(db: &Db, refresh_token: &str) -> Result<(), ApiError> {
+    let hash = refresh_token_hash(refresh_token);
     let mut conn = db.get().await?;
     if let Some(family) = queries::family_of(&mut conn, &hash).await? {
         queries::revoke_family(&mut conn, family).await?;
     }
-    Ok(HttpResponse::NoContent().finish())
+    Ok(())
 }
 
 /// The caller's own account.

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::{
     models::{
-        AdditionalWorkStatus, AdditionalWorkView, CreateAdditionalWork, CreateJob,
+        AdditionalWorkStatus, AdditionalWorkView, AllowedMoves, CreateAdditionalWork, CreateJob,
         DecideAdditionalWork, Decision, EventKind, EventView, JobListQuery, JobView, NewEvent,
         PageQuery, PutQuote, Transition, UpdateJob,
     },
@@ -430,6 +430,30 @@ pub async fn transition(
     .await?;
     let view = queries::find_view(&conn, id, user.scope()).await?;
     Ok(job_response(actix_web::http::StatusCode::OK, &view))
+}
+
+/// The moves the caller may make now: what the job page offers as buttons, so a client of
+/// the API never keeps a copy of the status machine.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/transitions", tag = "jobs", params(("id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The job's status and the moves open to the caller", body = AllowedMoves),
+        (status = 403, description = "Technicians never move jobs", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn allowed_moves(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    user.require_any(&[Role::Manager, Role::Client])?;
+    let conn = db.get().await?;
+    let job = queries::find_view(&conn, *id, user.scope()).await?;
+    Ok(HttpResponse::Ok().json(AllowedMoves {
+        status: job.status,
+        moves: rules::moves(job.status, user.role),
+        may_quote: user.is_manager() && rules::may_quote(job.status),
+    }))
 }
 
 /// Quote plus approved additional work, in the quote's currency, of a locked job (its

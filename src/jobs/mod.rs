@@ -28,7 +28,11 @@ pub fn job_routes(cfg: &mut web::ServiceConfig) {
             .route(web::patch().to(handlers::update_job)),
     )
     .service(resource("/quote").route(web::put().to(handlers::put_quote)))
-    .service(resource("/transitions").route(web::post().to(handlers::transition)))
+    .service(
+        resource("/transitions")
+            .route(web::get().to(handlers::allowed_moves))
+            .route(web::post().to(handlers::transition)),
+    )
     .service(resource("/events").route(web::get().to(handlers::list_events)))
     .service(
         resource("/additional-work")

@@ -413,3 +413,14 @@ pub struct DecideAdditionalWork {
     #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
+
+/// `GET /jobs/{id}/transitions`: where the job stands and where the caller may move it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AllowedMoves {
+    /// The job's status now.
+    pub status: JobStatus,
+    /// The moves open to the caller (the quote is put through `PUT /jobs/{id}/quote`).
+    pub moves: Vec<super::rules::Move>,
+    /// Whether the caller may put a quote now (`PUT /jobs/{id}/quote`).
+    pub may_quote: bool,
+}

@@ -147,12 +147,32 @@ fn may(row: &Row, role: Role) -> bool {
     }
 }
 
-/// The statuses `role` may move a job in `from` to through the transitions endpoint.
-pub fn allowed_targets(from: JobStatus, role: Role) -> Vec<JobStatus> {
+/// A move the transitions endpoint accepts, and what it needs besides the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Move {
+    /// The status the job would move to.
+    pub to: JobStatus,
+    /// The move needs a `note` (the reason).
+    pub needs_note: bool,
+    /// The move needs the job's `planned_start` and `planned_end`.
+    pub needs_planned_dates: bool,
+}
+
+/// The moves `role` may make from `from` through the transitions endpoint.
+pub fn moves(from: JobStatus, role: Role) -> Vec<Move> {
     ROWS.iter()
         .filter(|r| r.from.contains(&from) && may(r, role))
-        .map(|r| r.to)
+        .map(|r| Move {
+            to: r.to,
+            needs_note: r.needs_note,
+            needs_planned_dates: r.needs_planned_dates,
+        })
         .collect()
+}
+
+/// The statuses `role` may move a job in `from` to through the transitions endpoint.
+pub fn allowed_targets(from: JobStatus, role: Role) -> Vec<JobStatus> {
+    moves(from, role).into_iter().map(|m| m.to).collect()
 }
 
 /// What the caller supplies besides the target.
@@ -321,6 +341,36 @@ mod tests {
                 Err(Refusal::Illegal(_))
             ));
         }
+    }
+
+    #[test]
+    fn the_moves_of_a_status_say_what_each_needs() {
+        assert_eq!(
+            moves(Quoted, Role::Client),
+            vec![
+                Move {
+                    to: Approved,
+                    needs_note: false,
+                    needs_planned_dates: false
+                },
+                Move {
+                    to: Requested,
+                    needs_note: true,
+                    needs_planned_dates: false
+                },
+                Move {
+                    to: Cancelled,
+                    needs_note: false,
+                    needs_planned_dates: false
+                },
+            ]
+        );
+        assert!(moves(Approved, Role::Client).is_empty());
+        assert!(
+            moves(Approved, Role::Manager)
+                .iter()
+                .any(|m| m.to == Scheduled && m.needs_planned_dates)
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use utoipa::{
 
 use crate::{
     auth, docks, error, health, jobs, organizations, pagination, reports, tasks, technicians,
-    users, vessels, work_logs,
+    users, vessels, work_logs, yard,
 };
 
 /// Adds the bearer scheme every protected operation refers to.
@@ -163,7 +163,9 @@ impl Modify for CreateLinks {
     paths(
         health::healthz, health::readyz,
         auth::routes::login, auth::routes::refresh, auth::routes::logout,
-        auth::routes::me, auth::routes::change_password,
+        auth::session::create_session, auth::session::refresh_session,
+        auth::session::end_session,
+        auth::routes::me, auth::routes::change_password, yard::get_yard,
         users::handlers::create_user, users::handlers::list_users,
         users::handlers::get_user, users::handlers::update_user,
         organizations::handlers::create_organization,
@@ -174,6 +176,7 @@ impl Modify for CreateLinks {
         vessels::handlers::get_vessel, vessels::handlers::update_vessel,
         jobs::handlers::create_job, jobs::handlers::list_jobs, jobs::handlers::get_job,
         jobs::handlers::update_job, jobs::handlers::put_quote, jobs::handlers::transition,
+        jobs::handlers::allowed_moves,
         jobs::handlers::list_events, jobs::handlers::create_additional_work,
         jobs::handlers::list_additional_work, jobs::handlers::decide_additional_work,
         tasks::handlers::create_task, tasks::handlers::list_tasks, tasks::handlers::update_task,

@@ -205,9 +205,21 @@ impl TestApp {
         Self::spawn_sized(POOL_SIZE, HASHERS).await
     }
 
+    /// Starts the server on a new database, with its state changed by `configure`.
+    pub async fn spawn_with(configure: impl FnOnce(AppState) -> AppState) -> Self {
+        let (url, database) = Self::fresh_database().await;
+        Self::start(&url, Some(database), POOL_SIZE, HASHERS, configure).await
+    }
+
     /// Starts the server on a new database with `pool_size` connections and `hashers`
     /// password hashing threads.
     pub async fn spawn_sized(pool_size: usize, hashers: usize) -> Self {
+        let (url, database) = Self::fresh_database().await;
+        Self::start(&url, Some(database), pool_size, hashers, |s| s).await
+    }
+
+    /// A new database cloned from the migrated template: its URL and name.
+    async fn fresh_database() -> (String, String) {
         let template = template();
         let database = format!("slipway_test_{}", Uuid::new_v4().simple());
         let mut conn = admin().await;
@@ -217,7 +229,7 @@ impl TestApp {
         )
         .await;
         let url = db::with_database_name(&base_url(), &database).expect("url");
-        Self::start(&url, Some(database), pool_size, hashers).await
+        (url, database)
     }
 
     /// Starts the server against a database URL nothing listens on.
@@ -227,18 +239,24 @@ impl TestApp {
             None,
             POOL_SIZE,
             HASHERS,
+            |s| s,
         )
         .await
     }
 
-    async fn start(url: &str, database: Option<String>, pool_size: usize, hashers: usize) -> Self {
+    async fn start(
+        url: &str,
+        database: Option<String>,
+        pool_size: usize,
+        hashers: usize,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> Self {
         let db = db::pool(url, pool_size).expect("pool");
         let keys = TokenKeys::new(JWT_SECRET, 900, 30).expect("keys");
         let passwords = password::Passwords::new(hashers).expect("hasher");
-        let yard = slipway::yard::Yard {
-            tz: chrono_tz::Asia::Shanghai,
-        };
-        let state = AppState::new(db.clone(), keys, passwords.clone(), yard).expect("state");
+        let yard = slipway::yard::Yard::in_zone(chrono_tz::Asia::Shanghai);
+        let state =
+            configure(AppState::new(db.clone(), keys, passwords.clone(), yard).expect("state"));
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("address"));
         let server = slipway::serve(listener, state, 2).expect("server");
