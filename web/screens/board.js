@@ -22,12 +22,14 @@ const ZOOMS = {
   weeks: { days: 126, before: 7, step: 28, dayPx: 10 },
 };
 
-/** Jobs already read, by id: a bar shows its job's number and status. */
+/** The jobs of the bookings shown, by id: a bar shows its job's number and status. Read
+ * again with every load of the board, so a status is never older than the bars. */
 const jobs = new Map();
 
 async function jobsOf(bookings) {
-  const missing = [...new Set(bookings.map((b) => b.job_id).filter((id) => id && !jobs.has(id)))];
-  await Promise.all(missing.map((id) => api.get(`/jobs/${id}`).then((j) => jobs.set(id, j), () => {})));
+  jobs.clear();
+  const ids = [...new Set(bookings.map((b) => b.job_id).filter(Boolean))];
+  await Promise.all(ids.map((id) => api.get(`/jobs/${id}`).then((j) => jobs.set(id, j), () => {})));
 }
 
 function state(booking) {
@@ -233,17 +235,14 @@ function Timeline({ docks, bookings, first, days, zoom, dayPx, from, span, pendi
                 const dy = lane && target ? target.top - lane.top : 0;
                 s.transform = `translate(${drag.days * drag.perDay}px, ${dy}px)`;
               }
-              const title = t('board.barLabel', {
-                vessel: b.vessel_name, job: label(b), dock: dock.name,
-                start: dateTime(b.starts_at), end: dateTime(b.ends_at),
-              });
+              const where = t('board.barWhere', { dock: dock.name, start: dateTime(b.starts_at), end: dateTime(b.ends_at) });
               return html`<button type="button" key=${b.id} data-booking=${b.id}
                 class=${`bar job-${state(b)} ${isDragged ? 'dragging' : ''} ${isPending ? 'saving' : ''} ${refused?.id === b.id ? 'refused' : ''}`}
-                style=${s} aria-label=${title} title=${title}
+                style=${s} title=${`${b.vessel_name}, ${label(b)}, ${where}`}
                 onPointerDown=${(e) => start(e, b, row)} onPointerMove=${follow} onPointerUp=${finish}
                 onPointerCancel=${() => setDrag(null)} onKeyDown=${(e) => key(e, b)}>
                 <span class="bar-name">${b.vessel_name}</span>
-                <span class="bar-sub">${label(b)}</span>
+                <span class="bar-sub">${label(b)}</span><span class="visually-hidden">${where}</span>
               </button>`;
             })}
             ${pending && pending.dockId === dock.id && !mine.some((b) => b.id === pending.id)

@@ -41,12 +41,12 @@ export function MyWork({ user }) {
     ${assignments.error ? html`<${Failure} error=${assignments.error} />` : null}
     ${assignments.loading && !assignments.data ? html`<${Loading} />` : null}
     ${assignments.data && !list.length ? html`<p class="empty">${t('work.none')}</p>` : null}
-    ${list.map((a, i) => html`<${AssignmentCard} key=${a.id} assignment=${a} open=${i === 0}
+    ${list.map((a, i) => html`<${AssignmentCard} key=${a.id} assignment=${a} open=${i === 0} version=${version}
       onSaved=${(words) => { setSaved(words); setVersion((v) => v + 1); window.scrollTo(0, 0); }} />`)}
   </section>`;
 }
 
-function AssignmentCard({ assignment: a, open, onSaved }) {
+function AssignmentCard({ assignment: a, open, version, onSaved }) {
   const [logging, setLogging] = useState(open);
   const status = useSubmit(async (value) => {
     await api.patch(`/tasks/${a.task.id}`, { status: value });
@@ -62,7 +62,7 @@ function AssignmentCard({ assignment: a, open, onSaved }) {
     <${SelectField} label=${t('work.taskStatus')} value=${a.task.status} onValue=${(v) => status.run(v)}
       options=${['open', 'in_progress', 'done'].map((s) => [s, t(`task.${s}`)])} />
     ${logging
-      ? html`<${LogWork} assignment=${a} onSaved=${onSaved} />`
+      ? html`<${LogWork} assignment=${a} version=${version} onSaved=${onSaved} />`
       : html`<button type="button" class="primary wide" onClick=${() => setLogging(true)}>${t('work.logWork')}</button>`}
   </article>`;
 }
@@ -81,10 +81,11 @@ function shiftSoFar(logs) {
   return { day: wallClock(start).date, start: wallClock(start).time, end: wallClock(end).time, endDay: wallClock(end).date };
 }
 
-function LogWork({ assignment: a, onSaved }) {
-  const logs = useAsync(async () => (await everything(`/jobs/${a.job.id}/work-logs`)).filter((w) => w.assignment_id === a.id), [a.id]);
+function LogWork({ assignment: a, version, onSaved }) {
+  const logs = useAsync(async () => (await everything(`/jobs/${a.job.id}/work-logs`)).filter((w) => w.assignment_id === a.id), [a.id, version]);
   if (!logs.data && !logs.error) return html`<${Loading} />`;
-  return html`<${LogForm} assignment=${a} logs=${logs.data || []} onSaved=${onSaved} />`;
+  // A new form after each saved log: the next shift starts where that one ended.
+  return html`<${LogForm} key=${logs.data?.length ?? 0} assignment=${a} logs=${logs.data || []} onSaved=${onSaved} />`;
 }
 
 function LogForm({ assignment: a, logs, onSaved }) {
