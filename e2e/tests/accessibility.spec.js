@@ -1,7 +1,7 @@
 // axe-core on every screen of every role, dialogs open too: no serious or critical
 // violation. The board's screenshot for the README is taken here.
 import { test, expect } from '@playwright/test';
-import { CLIENT_GR, MANAGER, WELDER, expectAccessible, get, signIn, token } from './helpers.js';
+import { CLIENT_GR, MANAGER, WELDER, expectAccessible, get, shot, signIn, token } from './helpers.js';
 
 test('the sign-in screen', async ({ page }) => {
   await page.goto('/app/login');
@@ -18,7 +18,7 @@ test('every screen of the manager', async ({ page, request }) => {
   const tech = (await get(request, bearer, '/technicians?limit=1')).items[0];
   await signIn(page, MANAGER);
   await expect(page.getByRole('button', { name: /^Hellas Trader J-/ })).toBeVisible();
-  await page.screenshot({ path: '../docs/screenshots/yard-board.png' });
+  await shot(page, 'yard-board');
   await expectAccessible(page, 'board');
   await page.getByRole('button', { name: 'Weeks' }).click();
   await expectAccessible(page, 'board by weeks');

@@ -2,7 +2,7 @@
 // for them, reads yesterday's daily report, requests a repair and cancels it, and cannot
 // reach another organisation's job by typing its address.
 import { test, expect } from '@playwright/test';
-import { CLIENT_GR, MANAGER, addDays, expectNotice, get, signIn, token, yardClock } from './helpers.js';
+import { CLIENT_GR, MANAGER, addDays, expectNotice, get, shot, signIn, token, yardClock } from './helpers.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -27,7 +27,7 @@ test('a client rejects additional work with a reason, and reads yesterday\'s dai
   const decisions = page.getByRole('region', { name: /Waiting for your decision/ });
   await expect(decisions).toContainText('USD 38,500.00');
   await expect(page.getByRole('region', { name: /^Daily report/ }).getByRole('table')).toBeVisible();
-  await page.screenshot({ path: '../docs/screenshots/client-job.png', fullPage: true });
+  await shot(page, 'client-job', { fullPage: true });
   await decisions.getByRole('button', { name: 'Reject additional work: Renew 14 m2 of shell plating at the bilge strake' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('Reason').fill('Our superintendent measured 9 m2 only; please quote that.');

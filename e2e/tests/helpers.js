@@ -16,6 +16,8 @@ export async function signIn(page, email, { from = '/app/login' } = {}) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // Signed in once the app has left the sign-in screen (the cookie is set by then).
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 }
 
 /** An access token of the API, to check what the screens did. */
@@ -63,4 +65,11 @@ export async function expectNotice(page, text) {
 export async function choose(select, text) {
   const value = await select.locator('option', { hasText: text }).first().getAttribute('value');
   await select.selectOption(value);
+}
+
+/** Saves a screenshot for the README when SLIPWAY_SCREENSHOTS is set (`docs/screenshots`),
+ * else under target/ to look at. */
+export async function shot(page, name, options = {}) {
+  const dir = process.env.SLIPWAY_SCREENSHOTS || '../target/screenshots';
+  await page.screenshot({ path: `${dir}/${name}.png`, ...options });
 }

@@ -1,7 +1,7 @@
 // A welder on the dock, on a phone: the assignment of today first, the shift so far
 // prefilled, "Log work", a clear "saved", and an overlapping log refused in words.
 import { test, expect } from '@playwright/test';
-import { WELDER, expectNotice, signIn, yardClock } from './helpers.js';
+import { WELDER, expectNotice, shot, signIn, yardClock } from './helpers.js';
 
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
 
@@ -29,7 +29,7 @@ test('a technician logs work on a phone and sees an overlap refused', async ({ p
   expect(box.width).toBeLessThanOrEqual(360);
   await logButton.click();
   await expectNotice(page, `Saved: ${from.time}–${to.time}, Shell plating renewal, bilge strake (1.0 h).`);
-  await page.screenshot({ path: '../docs/screenshots/technician-my-work.png', fullPage: true });
+  await shot(page, 'technician-my-work', { fullPage: true });
 
   // The same hour again: refused, with the reason.
   const again = page.getByRole('article', { name: /Hellas Trader/ });
