@@ -67,6 +67,15 @@ pub struct Config {
     #[arg(long, env = "SLIPWAY_COOKIE_SECURE", default_value_t = true, action = clap::ArgAction::Set)]
     pub cookie_secure: bool,
 
+    /// Where attachments' bytes are kept: `file://<folder>` (created if missing) or an
+    /// S3-compatible store, `s3://bucket/prefix`, with the usual `AWS_*` variables.
+    #[arg(long, env = "SLIPWAY_STORAGE_URL", default_value = crate::attachments::storage::DEFAULT_URL)]
+    pub storage_url: String,
+
+    /// The largest file an upload may carry, in MiB.
+    #[arg(long, env = "SLIPWAY_MAX_UPLOAD_MB", default_value_t = crate::DEFAULT_MAX_UPLOAD_MB)]
+    pub max_upload_mb: u64,
+
     /// HTTP worker threads; 0 means one per CPU core.
     #[arg(long, env = "SLIPWAY_WORKERS", default_value_t = 0)]
     pub workers: usize,

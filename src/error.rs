@@ -107,6 +107,18 @@ pub enum ApiError {
     /// 413 `payload-too-large`: body over 64 KiB.
     #[error("payload too large")]
     PayloadTooLarge,
+    /// 413 `payload-too-large`: an uploaded file over the upload limit.
+    #[error("file too large")]
+    FileTooLarge {
+        /// The limit, in bytes.
+        max_bytes: u64,
+    },
+    /// 416 `range-not-satisfiable`: a `Range` wholly outside the file.
+    #[error("range not satisfiable")]
+    RangeNotSatisfiable {
+        /// The file's size, for `Content-Range: bytes */<size>`.
+        size: u64,
+    },
     /// 422 `validation-failed`: well-formed but invalid values, one entry per field.
     #[error("validation failed: {0:?}")]
     Validation(Vec<FieldError>),
@@ -172,7 +184,10 @@ impl ApiError {
             Self::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
             Self::Conflict { kind, .. } => (kind.code(), "Conflict"),
             Self::PreconditionFailed => ("precondition-failed", "Precondition failed"),
-            Self::PayloadTooLarge => ("payload-too-large", "Payload too large"),
+            Self::PayloadTooLarge | Self::FileTooLarge { .. } => {
+                ("payload-too-large", "Payload too large")
+            }
+            Self::RangeNotSatisfiable { .. } => ("range-not-satisfiable", "Range not satisfiable"),
             Self::Validation(_) => ("validation-failed", "Validation failed"),
             Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             Self::Unavailable => ("unavailable", "Service unavailable"),
@@ -196,6 +211,12 @@ impl ApiError {
                     .to_owned()
             }
             Self::PayloadTooLarge => "The request body is over 64 KiB.".to_owned(),
+            Self::FileTooLarge { max_bytes } => {
+                format!("The file is over {} MiB.", max_bytes >> 20)
+            }
+            Self::RangeNotSatisfiable { size } => {
+                format!("The range asked for is outside the file ({size} bytes).")
+            }
             Self::Validation(errors) => errors
                 .iter()
                 .map(|e| format!("{}: {}", e.field, e.message))
@@ -240,7 +261,8 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
-            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge | Self::FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -260,6 +282,9 @@ impl ResponseError for ApiError {
             }
             Self::TooManyRequests { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            Self::RangeNotSatisfiable { size } => {
+                response.insert_header((header::CONTENT_RANGE, format!("bytes */{size}")));
             }
             _ => {}
         }

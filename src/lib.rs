@@ -4,6 +4,7 @@
 //! vessels' repairs and approve quotes from abroad; technicians log their shifts. This
 //! crate is the REST API; `main.rs` is only its command line.
 
+pub mod attachments;
 pub mod auth;
 pub mod config;
 pub mod db;
@@ -67,6 +68,10 @@ pub struct AppState {
     pub sessions: web::Data<auth::session::SessionPolicy>,
     /// The web app's files.
     pub web_app: web::Data<crate::web_app::WebApp>,
+    /// Where attachments' bytes live.
+    pub storage: web::Data<attachments::storage::Storage>,
+    /// The largest file an upload may carry.
+    pub upload_limit: web::Data<attachments::handlers::UploadLimit>,
     /// Methods per route, for `Allow` headers.
     pub allowed: web::Data<http::AllowedMethods>,
     /// Clients' job-list pages, served again while their organisation's list is unchanged.
@@ -93,6 +98,15 @@ impl AppState {
             yard: web::Data::new(yard),
             sessions: web::Data::new(auth::session::SessionPolicy::default()),
             web_app: web::Data::new(crate::web_app::WebApp::load()),
+            storage: web::Data::new(attachments::storage::Storage::from_url(&format!(
+                "file://{}",
+                std::env::temp_dir()
+                    .join(format!("slipway-attachments-{}", std::process::id()))
+                    .display()
+            ))?),
+            upload_limit: web::Data::new(attachments::handlers::UploadLimit {
+                max_bytes: DEFAULT_MAX_UPLOAD_MB << 20,
+            }),
             allowed: web::Data::new(openapi::allowed_methods()),
             keys: web::Data::new(keys),
             passwords: web::Data::new(passwords),
@@ -116,6 +130,17 @@ impl AppState {
         self
     }
 
+    /// Keeps attachments in `storage`, refusing files over `max_bytes`.
+    pub fn with_attachments(
+        mut self,
+        storage: attachments::storage::Storage,
+        max_bytes: u64,
+    ) -> Self {
+        self.storage = web::Data::new(storage);
+        self.upload_limit = web::Data::new(attachments::handlers::UploadLimit { max_bytes });
+        self
+    }
+
     /// Sets how browser sessions' cookies are made and which origin they accept.
     pub fn with_sessions(mut self, policy: auth::session::SessionPolicy) -> Self {
         self.sessions = web::Data::new(policy);
@@ -131,6 +156,9 @@ impl AppState {
         self
     }
 }
+
+/// The largest upload, in MiB (`SLIPWAY_MAX_UPLOAD_MB`).
+pub const DEFAULT_MAX_UPLOAD_MB: u64 = 25;
 
 /// Writer tasks per kind of batched write: each does one batch at a time.
 pub const DEFAULT_BATCH_WRITERS: usize = 2;
@@ -161,6 +189,8 @@ pub fn app(
         .app_data(state.yard)
         .app_data(state.sessions)
         .app_data(state.web_app)
+        .app_data(state.storage)
+        .app_data(state.upload_limit)
         .app_data(state.allowed)
         .app_data(state.job_pages)
         .app_data(state.day_reports)
@@ -184,7 +214,8 @@ pub fn app(
                             web::scope("/{id}")
                                 .configure(jobs::job_routes)
                                 .configure(work_logs::job_routes)
-                                .configure(tasks::job_routes),
+                                .configure(tasks::job_routes)
+                                .configure(attachments::job_routes),
                         ),
                 )
                 .configure(auth::routes)
@@ -197,6 +228,7 @@ pub fn app(
                 .configure(technicians::routes)
                 .configure(work_logs::routes)
                 .configure(reports::routes)
+                .configure(attachments::routes)
                 .configure(yard::routes)
                 .configure(openapi::api_routes),
         )

@@ -130,6 +130,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     ))
     .with_page_cache(config.page_cache_mb << 20)
     .with_batch_writers(config.batch_writers);
+    let storage = slipway::attachments::storage::Storage::from_url(&config.storage_url)?;
+    // Files whose row never committed (or was deleted) go after an hour.
+    storage.clone().sweep_periodically(
+        state.db.get_ref().clone(),
+        std::time::Duration::from_secs(3600),
+        std::time::Duration::from_secs(3600),
+    );
+    let state = state.with_attachments(storage, config.max_upload_mb << 20);
     let listener =
         TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, "serving");

@@ -29,6 +29,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    attachments (id) {
+        id -> Uuid,
+        job_id -> Uuid,
+        task_id -> Nullable<Uuid>,
+        additional_work_id -> Nullable<Uuid>,
+        work_log_id -> Nullable<Uuid>,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> Int8,
+        sha256 -> Text,
+        has_thumbnail -> Bool,
+        caption -> Nullable<Text>,
+        uploaded_by -> Uuid,
+        uploaded_by_role -> Text,
+        uploaded_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     certification_types (id) {
         id -> Uuid,
         code -> Text,
@@ -269,6 +288,9 @@ diesel::joinable!(additional_work -> users (decided_by));
 diesel::joinable!(assignments -> tasks (task_id));
 diesel::joinable!(assignments -> technicians (technician_id));
 diesel::joinable!(assignments -> users (created_by));
+diesel::joinable!(attachments -> jobs (job_id));
+diesel::joinable!(attachments -> users (uploaded_by));
+diesel::joinable!(attachments -> work_logs (work_log_id));
 diesel::joinable!(dock_bookings -> docks (dock_id));
 diesel::joinable!(dock_bookings -> jobs (job_id));
 diesel::joinable!(dock_bookings -> users (created_by));
@@ -291,6 +313,7 @@ diesel::joinable!(work_logs -> technicians (technician_id));
 diesel::allow_tables_to_appear_in_same_query!(
     additional_work,
     assignments,
+    attachments,
     certification_types,
     dock_bookings,
     docks,

@@ -102,6 +102,18 @@ async fn every_endpoint_answers_every_caller_as_spec_section_2_says() {
         .await
         .expect(201)
         .id();
+    let png = {
+        let mut out = std::io::Cursor::new(Vec::new());
+        image::DynamicImage::new_rgb8(40, 30)
+            .write_to(&mut out, image::ImageFormat::Png)
+            .unwrap();
+        out.into_inner()
+    };
+    let photo = app
+        .attach(&manager, job, png, "hull.png")
+        .await
+        .expect(201)
+        .id();
     let (fresh_tech_user, _) = app.insert_user(slipway::auth::Role::Technician, None).await;
     let client_user = client_own.user_id;
     let tech_other_user = tech_other.user_id;
@@ -163,6 +175,14 @@ async fn every_endpoint_answers_every_caller_as_spec_section_2_says() {
         row(M::DELETE, format!("/api/v1/assignments/{removable}"), None,           [401, 204, 403, 403, 403, 403]),
         row(M::GET,   "/api/v1/me/assignments", None,                              [401, 403, 200, 200, 403, 403]),
         row(M::POST,  format!("/api/v1/assignments/{assignment}/work-logs"), Some(log), [401, 403, 201, 404, 403, 403]),
+        // A JSON body is no upload form: those who may upload are told so (400), strangers 404.
+        row(M::POST,  format!("{j}/attachments"), Some(json!({"file": "x"})),        [401, 400, 400, 404, 400, 404]),
+        row(M::GET,   format!("{j}/attachments"), None,                            [401, 200, 200, 404, 200, 404]),
+        row(M::GET,   format!("/api/v1/attachments/{photo}"), None,                [401, 200, 200, 404, 200, 404]),
+        row(M::GET,   format!("/api/v1/attachments/{photo}/content"), None,        [401, 200, 200, 404, 200, 404]),
+        row(M::GET,   format!("/api/v1/attachments/{photo}/thumbnail"), None,      [401, 200, 200, 404, 200, 404]),
+        // Only its uploader (within a day) or a manager removes a file.
+        row(M::DELETE, format!("/api/v1/attachments/{photo}"), None,               [401, 204, 403, 404, 403, 404]),
         row(M::GET,   "/api/v1/docks", None,                                       [401, 200, 200, 200, 200, 200]),
         row(M::POST,  "/api/v1/docks", Some(json!({"name": "Slipway B", "kind": "slipway", "max_length_m": 90, "max_beam_m": 18, "max_draft_m": 5})), [401, 201, 403, 403, 403, 403]),
         row(M::GET,   format!("/api/v1/docks/{dock}"), None,                       [401, 200, 200, 200, 200, 200]),
@@ -229,7 +249,7 @@ async fn every_endpoint_answers_every_caller_as_spec_section_2_says() {
         wrong.len(),
         wrong.join("\n")
     );
-    // Every documented operation has a row (the document lists 68 operations; /docs and
+    // Every documented operation has a row (the document lists 74 operations; /docs and
     // the probes are outside it).
     let doc = app
         .request(Method::GET, "/api/v1/openapi.json", None, None)

@@ -13,8 +13,8 @@ use utoipa::{
 };
 
 use crate::{
-    auth, docks, error, health, jobs, organizations, pagination, reports, tasks, technicians,
-    users, vessels, work_logs, yard,
+    attachments, auth, docks, error, health, jobs, organizations, pagination, reports, tasks,
+    technicians, users, vessels, work_logs, yard,
 };
 
 /// Adds the bearer scheme every protected operation refers to.
@@ -131,6 +131,12 @@ const LINKS: &[(&str, &str, &str)] = &[
     ("create_technician", "create_certification", "id"),
     ("create_assignment", "create_work_log", "id"),
     ("create_assignment", "delete_assignment", "id"),
+    ("create_job", "upload_attachment", "id"),
+    ("create_job", "list_attachments", "id"),
+    ("upload_attachment", "get_attachment", "id"),
+    ("upload_attachment", "attachment_content", "id"),
+    ("upload_attachment", "attachment_thumbnail", "id"),
+    ("upload_attachment", "delete_attachment", "id"),
 ];
 
 impl Modify for CreateLinks {
@@ -197,6 +203,9 @@ impl Modify for CreateLinks {
         reports::handlers::put_fx_rate, reports::handlers::list_fx_rates,
         reports::handlers::trade_volume, reports::handlers::dock_utilization,
         reports::handlers::certifications_expiring, reports::handlers::backlog,
+        attachments::handlers::upload, attachments::handlers::list, attachments::handlers::get,
+        attachments::handlers::content, attachments::handlers::thumbnail,
+        attachments::handlers::delete,
     ),
     components(schemas(error::Problem, error::FieldError, pagination::Page<users::models::UserView>))
 )]

@@ -440,6 +440,7 @@ pub async fn daily_report(
     };
     // One statement: the job's row decides visibility (404) and carries the progress.
     let day = queries::day_report(&conn, job_id, scope, start, end).await?;
+    let attachments = crate::attachments::queries::of_day(&mut conn, job_id, start, end).await?;
     drop(conn);
     let body = Bytes::from(
         serde_json::to_vec(&DailyReport {
@@ -450,6 +451,7 @@ pub async fn daily_report(
             status_changes: day.status_changes,
             pending_additional_work: day.pending_additional_work,
             progress_percent: jobs::shown_progress(day.progress_percent),
+            attachments,
         })
         .map_err(anyhow::Error::from)?,
     );

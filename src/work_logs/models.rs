@@ -260,4 +260,6 @@ pub struct DailyReport {
     pub pending_additional_work: Vec<PendingAdditionalWork>,
     /// The job's progress now.
     pub progress_percent: f64,
+    /// The photos and documents the job received that day.
+    pub attachments: Vec<crate::attachments::models::DayAttachment>,
 }

@@ -196,6 +196,8 @@ pub struct TestApp {
     /// The server's password hashers.
     pub passwords: password::Passwords,
     database: Option<String>,
+    url: String,
+    storage: std::sync::Arc<tempfile::TempDir>,
     server: ServerHandle,
 }
 
@@ -251,12 +253,47 @@ impl TestApp {
         hashers: usize,
         configure: impl FnOnce(AppState) -> AppState,
     ) -> Self {
+        let storage = std::sync::Arc::new(tempfile::tempdir().expect("a folder for attachments"));
+        Self::start_with_storage(url, database, pool_size, hashers, storage, configure).await
+    }
+
+    /// The server stopped and started again on the same database and attachments folder,
+    /// as after a restart of the service.
+    pub async fn restarted(mut self) -> Self {
+        self.server.stop(true).await;
+        let database = self.database.take();
+        let (url, storage) = (self.url.clone(), self.storage.clone());
+        drop(self);
+        Self::start_with_storage(&url, database, POOL_SIZE, HASHERS, storage, |s| s).await
+    }
+
+    /// The folder the server keeps attachments in.
+    pub fn storage_path(&self) -> &std::path::Path {
+        self.storage.path()
+    }
+
+    async fn start_with_storage(
+        url: &str,
+        database: Option<String>,
+        pool_size: usize,
+        hashers: usize,
+        storage: std::sync::Arc<tempfile::TempDir>,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> Self {
         let db = db::pool(url, pool_size).expect("pool");
         let keys = TokenKeys::new(JWT_SECRET, 900, 30).expect("keys");
         let passwords = password::Passwords::new(hashers).expect("hasher");
         let yard = slipway::yard::Yard::in_zone(chrono_tz::Asia::Shanghai);
-        let state =
-            configure(AppState::new(db.clone(), keys, passwords.clone(), yard).expect("state"));
+        let files = slipway::attachments::storage::Storage::from_url(&format!(
+            "file://{}",
+            storage.path().display()
+        ))
+        .expect("storage");
+        let state = configure(
+            AppState::new(db.clone(), keys, passwords.clone(), yard)
+                .expect("state")
+                .with_attachments(files, slipway::DEFAULT_MAX_UPLOAD_MB << 20),
+        );
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("address"));
         let server = slipway::serve(listener, state, 2).expect("server");
@@ -268,6 +305,8 @@ impl TestApp {
             db,
             passwords,
             database,
+            url: url.to_owned(),
+            storage,
             server: handle,
         }
     }
@@ -667,6 +706,20 @@ impl TestApp {
             json!({"technician_id": technician, "starts_at": starts, "ends_at": ends}),
         )
         .await
+    }
+
+    /// `POST /jobs/{id}/attachments` of one file as `session`.
+    pub async fn attach(&self, session: &Session, job: Uuid, bytes: Vec<u8>, name: &str) -> Reply {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+        let reply = self
+            .http
+            .post(format!("{}/api/v1/jobs/{job}/attachments", self.address))
+            .bearer_auth(&session.token)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .expect("request sent");
+        Self::read(reply).await
     }
 
     /// `POST /assignments/{id}/work-logs` as `technician`.

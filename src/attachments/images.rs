@@ -1,0 +1,196 @@
+//! What is done to an image before it is kept: its metadata removed (EXIF and XMP carry
+//! the GPS position where a photo was taken, the camera's serial and more), except the
+//! orientation, so a phone photo stays upright; and a thumbnail made. CPU work: run off
+//! the async workers.
+
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageDecoder, ImageReader, imageops::FilterType};
+use img_parts::{Bytes, DynImage, ImageEXIF, jpeg::markers};
+
+/// Longest side of a thumbnail, in pixels.
+pub const THUMBNAIL_PX: u32 = 320;
+
+/// The image without its metadata (EXIF and XMP), keeping only its EXIF orientation.
+/// `None` when the bytes are not a readable image of their kind.
+pub fn without_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
+    let orientation = exif_orientation(bytes);
+    let mut image = DynImage::from_bytes(Bytes::copy_from_slice(bytes)).ok()??;
+    let kept_exif = orientation
+        .filter(|o| *o != 1)
+        .and_then(orientation_only_exif);
+    image.set_exif(kept_exif.map(Bytes::from));
+    match &mut image {
+        DynImage::Jpeg(jpeg) => jpeg.segments_mut().retain(|s| {
+            // XMP lives in an APP1 segment of its own; comments may hold anything.
+            !(s.marker() == markers::APP1
+                && s.contents().starts_with(b"http://ns.adobe.com/xap/1.0/"))
+                && s.marker() != markers::COM
+        }),
+        DynImage::Png(png) => png.chunks_mut().retain(|c| {
+            let kind = c.kind();
+            !(kind == *b"iTXt" || kind == *b"tEXt" || kind == *b"zTXt")
+        }),
+        DynImage::WebP(webp) => webp.chunks_mut().retain(|c| c.id() != *b"XMP "),
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    image.encoder().write_to(&mut out).ok()?;
+    Some(out)
+}
+
+/// The EXIF orientation (1-8) of an image, if it has one.
+fn exif_orientation(bytes: &[u8]) -> Option<u16> {
+    let exif = exif::Reader::new()
+        .read_from_container(&mut Cursor::new(bytes))
+        .ok()?;
+    let field = exif.get_field(exif::Tag::Orientation, exif::In::PRIMARY)?;
+    match &field.value {
+        exif::Value::Short(v) => v.first().copied(),
+        _ => None,
+    }
+}
+
+/// An EXIF block holding the orientation and nothing else.
+fn orientation_only_exif(orientation: u16) -> Option<Vec<u8>> {
+    let field = exif::Field {
+        tag: exif::Tag::Orientation,
+        ifd_num: exif::In::PRIMARY,
+        value: exif::Value::Short(vec![orientation]),
+    };
+    let mut writer = exif::experimental::Writer::new();
+    writer.push_field(&field);
+    let mut out = Cursor::new(Vec::new());
+    writer.write(&mut out, false).ok()?;
+    Some(out.into_inner())
+}
+
+/// A JPEG thumbnail, longest side [`THUMBNAIL_PX`] (smaller images keep their size),
+/// upright as the photo's orientation says. `None` when the image cannot be decoded.
+pub fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut decoder = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?
+        .into_decoder()
+        .ok()?;
+    let orientation = decoder.orientation().ok()?;
+    let mut image = DynamicImage::from_decoder(decoder).ok()?;
+    image.apply_orientation(orientation);
+    let small = if image.width().max(image.height()) > THUMBNAIL_PX {
+        image.resize(THUMBNAIL_PX, THUMBNAIL_PX, FilterType::Triangle)
+    } else {
+        image
+    };
+    let mut out = Cursor::new(Vec::new());
+    DynamicImage::ImageRgb8(small.to_rgb8())
+        .write_to(&mut out, image::ImageFormat::Jpeg)
+        .ok()?;
+    Some(out.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 640 x 480 JPEG.
+    fn photo() -> Vec<u8> {
+        let image = image::RgbImage::from_fn(640, 480, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
+        let mut out = Cursor::new(Vec::new());
+        DynamicImage::ImageRgb8(image)
+            .write_to(&mut out, image::ImageFormat::Jpeg)
+            .unwrap();
+        out.into_inner()
+    }
+
+    /// An EXIF block with a GPS position and an orientation.
+    fn gps_exif(orientation: u16) -> Vec<u8> {
+        use exif::{Field, In, Rational, Tag, Value};
+        let fields = [
+            Field {
+                tag: Tag::Orientation,
+                ifd_num: In::PRIMARY,
+                value: Value::Short(vec![orientation]),
+            },
+            Field {
+                tag: Tag::GPSLatitudeRef,
+                ifd_num: In::PRIMARY,
+                value: Value::Ascii(vec![b"N".to_vec()]),
+            },
+            Field {
+                tag: Tag::GPSLatitude,
+                ifd_num: In::PRIMARY,
+                value: Value::Rational(vec![
+                    Rational { num: 37, denom: 1 },
+                    Rational { num: 30, denom: 1 },
+                    Rational { num: 0, denom: 1 },
+                ]),
+            },
+        ];
+        let mut writer = exif::experimental::Writer::new();
+        for f in &fields {
+            writer.push_field(f);
+        }
+        let mut out = Cursor::new(Vec::new());
+        writer.write(&mut out, false).unwrap();
+        out.into_inner()
+    }
+
+    fn with_exif(jpeg: &[u8], exif: Vec<u8>) -> Vec<u8> {
+        let mut image = DynImage::from_bytes(Bytes::copy_from_slice(jpeg))
+            .unwrap()
+            .unwrap();
+        image.set_exif(Some(Bytes::from(exif)));
+        let mut out = Vec::new();
+        image.encoder().write_to(&mut out).unwrap();
+        out
+    }
+
+    fn has_gps(bytes: &[u8]) -> bool {
+        exif::Reader::new()
+            .read_from_container(&mut Cursor::new(bytes))
+            .map(|e| {
+                e.get_field(exif::Tag::GPSLatitude, exif::In::PRIMARY)
+                    .is_some()
+            })
+            .unwrap_or(false)
+    }
+
+    use super::super::rules::FileKind;
+
+    #[test]
+    fn a_photo_loses_its_position_and_keeps_its_orientation() {
+        let tagged = with_exif(&photo(), gps_exif(6));
+        assert!(has_gps(&tagged));
+        let clean = without_metadata(&tagged).unwrap();
+        assert!(!has_gps(&clean));
+        assert_eq!(exif_orientation(&clean), Some(6));
+        // Still a JPEG that decodes.
+        assert_eq!(FileKind::of(&clean), Some(FileKind::Jpeg));
+        assert!(image::load_from_memory(&clean).is_ok());
+    }
+
+    #[test]
+    fn an_upright_photo_keeps_no_exif_at_all() {
+        let clean = without_metadata(&with_exif(&photo(), gps_exif(1))).unwrap();
+        assert_eq!(exif_orientation(&clean), None);
+    }
+
+    #[test]
+    fn a_thumbnail_is_320_on_its_longest_side_and_upright() {
+        let thumb = thumbnail(&photo()).unwrap();
+        let small = image::load_from_memory(&thumb).unwrap();
+        assert_eq!((small.width(), small.height()), (320, 240));
+        // Orientation 6 (rotate 90 degrees): the thumbnail stands upright.
+        let turned = thumbnail(&with_exif(&photo(), gps_exif(6))).unwrap();
+        let turned = image::load_from_memory(&turned).unwrap();
+        assert_eq!((turned.width(), turned.height()), (240, 320));
+    }
+
+    #[test]
+    fn bytes_that_only_look_like_an_image_are_refused() {
+        let mut broken = b"\xFF\xD8\xFF\xE0".to_vec();
+        broken.extend_from_slice(&[0u8; 40]);
+        assert!(thumbnail(&broken).is_none());
+    }
+}
