@@ -31,7 +31,7 @@ export class ApiError extends Error {
   }
 }
 
-async function send(method, path, { body, query, headers = {}, bearer = true } = {}) {
+async function send(method, path, { body, form, raw = false, query, headers = {}, bearer = true } = {}) {
   let url = BASE + path;
   if (query) {
     const params = new URLSearchParams();
@@ -46,6 +46,7 @@ async function send(method, path, { body, query, headers = {}, bearer = true } =
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
+  if (form !== undefined) init.body = form; // the browser writes the multipart boundary
   if (bearer && session) init.headers.Authorization = `Bearer ${session.token}`;
   let response;
   try {
@@ -54,6 +55,7 @@ async function send(method, path, { body, query, headers = {}, bearer = true } =
     throw new ApiError(0, { type: '/problems/network', detail: t('error.network') });
   }
   if (response.status === 204) return null;
+  if (raw && response.ok) return response.blob();
   const data = await response.json().catch(() => null);
   if (!response.ok) throw new ApiError(response.status, data, response.headers.get('Retry-After'));
   return data;
@@ -128,6 +130,10 @@ export const api = {
   put: (path, body, headers) => call('PUT', path, { body, headers }),
   patch: (path, body, headers) => call('PATCH', path, { body, headers }),
   del: (path) => call('DELETE', path),
+  /** Sends a multipart form (a file upload). */
+  upload: (path, form) => call('POST', path, { form }),
+  /** A file the API serves (a photo, a document), as a Blob. */
+  blob: (path) => call('GET', path.replace(/^\/api\/v1/, ''), { raw: true }),
 };
 
 /** The `If-Match` header for a resource read at `version` (its ETag). */

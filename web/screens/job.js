@@ -14,6 +14,7 @@ import {
   Dialog, ErrorSummary, Failure, Loading, Money, MoreButton, Notice, Progress, SelectField, StatusBadge, TextArea,
   TextField, WhenField, fieldError, useAsync, useForm, usePaged, useSubmit, useTitle,
 } from '../ui.js';
+import { AttachForm, Thumbs } from '../files.js';
 
 const CURRENCIES = ['USD', 'EUR', 'CNY', 'GBP', 'RUB', 'EGP', 'LKR', 'JPY', 'SGD', 'NOK'];
 
@@ -26,11 +27,17 @@ export function JobPage({ params, user }) {
     setVersion((v) => v + 1);
   };
   const job = useAsync(() => api.get(`/jobs/${id}`), [id, version]);
+  // Read once for the page: the findings and tasks several sections show, and the files
+  // shown beside them.
+  const extras = useAsync(() => everything(`/jobs/${id}/additional-work`), [id, version]);
+  const tasks = useAsync(() => everything(`/jobs/${id}/tasks`), [id, version]);
+  const files = useAsync(() => everything(`/jobs/${id}/attachments`), [id, version]);
   useTitle(job.data ? `${job.data.number} · ${job.data.vessel.name}` : t('job.title'));
   if (job.error) return html`<${Failure} error=${job.error} />`;
   if (!job.data) return html`<${Loading} />`;
   const j = job.data;
   const staff = user.role !== 'client';
+  const shared = { extras: extras.data || [], tasks: tasks.data || [], files: files.data || [] };
   return html`<article class=${`job-page ${user.role}`}>
     <header class="job-head">
       <h1>${j.number} · ${j.vessel.name} <${StatusBadge} status=${j.status} /></h1>
@@ -38,7 +45,7 @@ export function JobPage({ params, user }) {
         · ${j.planned_start ? t('job.plannedRange', { from: date(j.planned_start), to: date(j.planned_end), zone: yardZone() }) : t('job.notPlanned')}</p>
     </header>
     <${Notice}>${notice}<//>
-    ${user.role === 'client' ? html`<${Decisions} job=${j} version=${version} onChanged=${changed} />` : null}
+    ${user.role === 'client' ? html`<${Decisions} job=${j} version=${version} onChanged=${changed} ...${shared} />` : null}
     ${user.role === 'manager' ? html`<${ManagerActions} job=${j} version=${version} onChanged=${changed} />` : null}
     <div class="columns">
       <div class="main-col">
@@ -48,12 +55,13 @@ export function JobPage({ params, user }) {
           <p>${t('job.overall', { percent: percent(j.progress_percent) })}</p>
         </section>
         <${DailyReport} job=${j} version=${version} />
-        <${Tasks} job=${j} user=${user} version=${version} onChanged=${changed} />
+        <${Tasks} job=${j} user=${user} version=${version} onChanged=${changed} tasks=${tasks} />
+        <${Files} job=${j} onChanged=${changed} ...${shared} />
         ${staff ? html`<${WorkLogs} job=${j} version=${version} />` : null}
       </div>
       <div class="side-col">
         <${MoneyCard} job=${j} />
-        <${AdditionalWorkList} job=${j} user=${user} version=${version} onChanged=${changed} />
+        <${AdditionalWorkList} job=${j} user=${user} onChanged=${changed} ...${shared} />
         <${Timeline} job=${j} user=${user} version=${version} />
         <section class="card" aria-labelledby="spec-h">
           <h2 id="spec-h">${t('job.specification')}</h2>
@@ -66,9 +74,8 @@ export function JobPage({ params, user }) {
 }
 
 /** The client's decisions first: the quote and pending additional work, with amounts. */
-function Decisions({ job, version, onChanged }) {
+function Decisions({ job, version, onChanged, extras, files }) {
   const moves = useAsync(() => api.get(`/jobs/${job.id}/transitions`), [job.id, version]);
-  const extras = useAsync(() => everything(`/jobs/${job.id}/additional-work`), [job.id, version]);
   const [rejecting, setRejecting] = useState(null); // 'quote' | item
   const [cancelling, setCancelling] = useState(false);
   const can = (to) => moves.data?.moves.find((m) => m.to === to);
@@ -80,7 +87,7 @@ function Decisions({ job, version, onChanged }) {
     await api.post(`/additional-work/${item.id}/decision`, { decision, note: note || null });
     onChanged(t(decision === 'approved' ? 'job.extraApproved' : 'job.extraRejected', { what: item.description }));
   });
-  const pending = (extras.data || []).filter((x) => x.status === 'pending');
+  const pending = extras.filter((x) => x.status === 'pending');
   const quoteWaiting = job.quote && can('approved');
   const count = (quoteWaiting ? 1 : 0) + pending.length;
   return html`<${Fragment}>
@@ -102,6 +109,7 @@ function Decisions({ job, version, onChanged }) {
         <div class="what">
           <strong>${t('job.extraTitle', { what: item.description })}</strong>
           <span class="muted">${t('job.proposedOn', { date: date(item.created_at) })}</span>
+          <${Thumbs} files=${files.filter((f) => f.additional_work_id === item.id)} label=${t('files.ofExtra', { what: item.description })} />
         </div>
         <${Money} amount=${item.amount} currency=${item.currency} />
         <div class="choice">
@@ -291,6 +299,15 @@ function ExtraDialog({ job, onClose, onDone }) {
   <//>`;
 }
 
+/** The job's photos and documents, and the form that adds one. */
+function Files({ job, onChanged, tasks, extras, files }) {
+  return html`<section class="card" aria-labelledby="files-h">
+    <h2 id="files-h">${t('files.title')}</h2>
+    ${files.length ? html`<${Thumbs} files=${files} label=${t('files.title')} />` : html`<p class="muted">${t('files.none')}</p>`}
+    <${AttachForm} job=${job} tasks=${tasks} extras=${extras.filter((x) => x.status === 'pending')} onDone=${onChanged} />
+  </section>`;
+}
+
 function MoneyCard({ job }) {
   return html`<section class="card" aria-labelledby="money-h">
     <h2 id="money-h">${t('job.money')}</h2>
@@ -324,14 +341,14 @@ function DailyReport({ job, version }) {
       </table>` : html`<p class="muted">${t('report.noWork')}</p>`}
       ${r.status_changes.length ? html`<h3>${t('report.statusChanges')}</h3><ul class="plain">
         ${r.status_changes.map((c) => html`<li>${dateTime(c.at)}: ${c.from_status ? t(`job.${c.from_status}`) : '—'} → ${c.to_status ? t(`job.${c.to_status}`) : '—'}</li>`)}</ul>` : null}
+      ${r.attachments.length ? html`<h3>${t('report.files')}</h3><${Thumbs} files=${r.attachments} label=${t('report.files')} />` : null}
       ${r.pending_additional_work.length ? html`<h3>${t('report.pending')}</h3><ul class="plain">
         ${r.pending_additional_work.map((p) => html`<li>${p.description} · <${Money} amount=${p.amount} currency=${p.currency} /></li>`)}</ul>` : null}
     <//>`}
   </section>`;
 }
 
-function Tasks({ job, user, version, onChanged }) {
-  const tasks = useAsync(() => everything(`/jobs/${job.id}/tasks`), [job.id, version]);
+function Tasks({ job, user, version, onChanged, tasks }) {
   const assignments = useAsync(
     () => (user.role === 'client' ? Promise.resolve([]) : everything(`/jobs/${job.id}/assignments`)),
     [job.id, version],
@@ -409,19 +426,19 @@ function AssignDialog({ job, task, onClose, onDone }) {
   <//>`;
 }
 
-function AdditionalWorkList({ job, user, version, onChanged }) {
-  const items = useAsync(() => everything(`/jobs/${job.id}/additional-work`), [job.id, version]);
+function AdditionalWorkList({ user, onChanged, extras, files }) {
   const decide = useSubmit(async (item, decision) => {
     await api.post(`/additional-work/${item.id}/decision`, { decision });
     onChanged(t(decision === 'approved' ? 'job.extraApproved' : 'job.extraRejected', { what: item.description }));
   });
-  if (!items.data?.length) return null;
+  if (!extras.length) return null;
   return html`<section class="card" aria-labelledby="extras-h">
     <h2 id="extras-h">${t('job.extras')}</h2>
     <${ErrorSummary} error=${decide.error} />
-    <ul class="extras">${items.data.map((x) => html`<li key=${x.id}>
+    <ul class="extras">${extras.map((x) => html`<li key=${x.id}>
       <div><strong>${x.description}</strong>
-        <span class="muted">${date(x.created_at)}${x.decision_note ? ` · ${x.decision_note}` : ''}</span></div>
+        <span class="muted">${date(x.created_at)}${x.decision_note ? ` · ${x.decision_note}` : ''}</span>
+        <${Thumbs} files=${files.filter((f) => f.additional_work_id === x.id)} label=${t('files.ofExtra', { what: x.description })} /></div>
       <div class="end"><${Money} amount=${x.amount} currency=${x.currency} /> <${StatusBadge} status=${x.status} kind="extra" />
         ${user.role === 'manager' && x.status === 'pending' ? html`<span class="choice">
           <button type="button" class="approve small" aria-label=${t('job.approveExtra', { what: x.description })} onClick=${() => decide.run(x, 'approved')}>${t('action.approve')}</button>

@@ -2,7 +2,8 @@
 // first, each with job number, vessel, dock and task; the task's status; and "Log work"
 // with the shift so far prefilled, one big button, and a clear "saved" or the API's
 // reason why not.
-import { Fragment, html, useState } from '../lib.js';
+import { Fragment, html, useId, useRef, useState } from '../lib.js';
+import { uploadFile } from '../files.js';
 import { api, everything } from '../api.js';
 import { t } from '../i18n.js';
 import {
@@ -91,6 +92,8 @@ function LogWork({ assignment: a, version, onSaved }) {
 function LogForm({ assignment: a, logs, onSaved }) {
   const shift = shiftSoFar(logs);
   const [form, set] = useForm({ day: shift.day, start: shift.start, end: shift.end, description: '', progress: '' });
+  const photo = useRef(null);
+  const photoId = useId();
   const send = useSubmit(async () => {
     const startAt = atYard(form.day, form.start);
     // An end before the start is past midnight, the next day.
@@ -102,7 +105,19 @@ function LogForm({ assignment: a, logs, onSaved }) {
       description: form.description,
       progress_percent: form.progress === '' ? null : Number(form.progress),
     });
-    onSaved(t('work.saved', { start: time(log.started_at), end: time(log.ended_at), task: log.task_title, hours: hours(log.hours) }));
+    const words = { start: time(log.started_at), end: time(log.ended_at), task: log.task_title, hours: hours(log.hours) };
+    const file = photo.current?.files?.[0];
+    if (!file) {
+      onSaved(t('work.saved', words));
+      return;
+    }
+    try {
+      await uploadFile(a.job.id, file, { task_id: a.task.id, work_log_id: log.id, caption: form.description.slice(0, 500) });
+      onSaved(t('work.savedWithPhoto', words));
+    } catch (e) {
+      // The shift is logged either way; say plainly what did not go, in the API's words.
+      onSaved(`${t('work.saved', words)} ${t('work.photoRefused', { reason: e.message })}`);
+    }
   });
   const recent = logs.slice(-5).reverse();
   return html`<${Fragment}>
@@ -116,8 +131,14 @@ function LogForm({ assignment: a, logs, onSaved }) {
       <${TextArea} label=${t('work.whatYouDid')} value=${form.description} onValue=${set('description')} rows="3" error=${fieldError(send.error, 'description')} />
       <${TextField} label=${t('work.progress')} type="number" min="0" max="100" step="5" inputmode="numeric" optional
         value=${form.progress} onValue=${set('progress')} error=${fieldError(send.error, 'progress_percent')} hint=${t('work.progressHint')} />
+      <div class="field">
+        <label for=${photoId}>${t('work.photo')}</label>
+        <p class="hint" id=${`${photoId}-hint`}>${t('work.photoHint')}</p>
+        <input id=${photoId} type="file" accept="image/*" capture="environment" ref=${photo} aria-describedby=${`${photoId}-hint`} />
+      </div>
       <button type="submit" class="primary wide big" disabled=${send.busy}>${send.busy ? t('state.saving') : t('work.logWork')}</button>
     </form>
+
     ${recent.length ? html`<section class="recent" aria-label=${t('work.recent')}>
       <h4>${t('work.recent')}</h4>
       <ul class="plain">${recent.map((w) => html`<li>${calendarDate(w.date, { day: 'numeric', month: 'short' })} ${time(w.started_at)}–${time(w.ended_at)} · ${hours(w.hours)} · ${w.description}</li>`)}</ul>
