@@ -17,6 +17,31 @@ pub struct DbConfig {
     /// Connections in the pool shared by all workers.
     #[arg(long, env = "SLIPWAY_DB_POOL_SIZE", default_value_t = 8)]
     pub db_pool_size: usize,
+
+    /// The longest a request waits for a pooled connection before its 503, in ms.
+    #[arg(long, env = "SLIPWAY_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 2000)]
+    pub db_acquire_timeout_ms: u64,
+
+    /// The longest an attempt to open a connection to PostgreSQL may take, in ms.
+    #[arg(long, env = "SLIPWAY_DB_CONNECT_TIMEOUT_MS", default_value_t = 2000)]
+    pub db_connect_timeout_ms: u64,
+
+    /// The longest one statement may run (PostgreSQL's `statement_timeout`, set on every
+    /// connection), in ms.
+    #[arg(long, env = "SLIPWAY_DB_STATEMENT_TIMEOUT_MS", default_value_t = 5000)]
+    pub db_statement_timeout_ms: u64,
+}
+
+impl DbConfig {
+    /// The waits on PostgreSQL this configuration allows.
+    pub fn timeouts(&self) -> crate::db::Timeouts {
+        use std::time::Duration;
+        crate::db::Timeouts {
+            acquire: Duration::from_millis(self.db_acquire_timeout_ms),
+            connect: Duration::from_millis(self.db_connect_timeout_ms),
+            statement: Duration::from_millis(self.db_statement_timeout_ms),
+        }
+    }
 }
 
 /// Everything `serve` needs.
@@ -75,6 +100,11 @@ pub struct Config {
     /// The largest file an upload may carry, in MiB.
     #[arg(long, env = "SLIPWAY_MAX_UPLOAD_MB", default_value_t = crate::DEFAULT_MAX_UPLOAD_MB)]
     pub max_upload_mb: u64,
+
+    /// How long a request body may take to arrive (for an upload: the longest pause in
+    /// it), in seconds; a body that trickles in longer is cut off with 408.
+    #[arg(long, env = "SLIPWAY_BODY_TIMEOUT_SECS", default_value_t = 30)]
+    pub body_timeout_secs: u64,
 
     /// HTTP worker threads; 0 means one per CPU core.
     #[arg(long, env = "SLIPWAY_WORKERS", default_value_t = 0)]

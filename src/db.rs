@@ -24,6 +24,44 @@ pub const MIGRATIONS_FINGERPRINT: &str = env!("SLIPWAY_MIGRATIONS_FINGERPRINT");
 /// The pool every handler takes its connection from.
 pub type Db = Pool<AsyncPgConnection>;
 
+/// How long the service waits on PostgreSQL before it answers 503: for a connection of
+/// the pool, to open one, and for one statement (set on every connection).
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// Waiting for a pooled connection (`SLIPWAY_DB_ACQUIRE_TIMEOUT_MS`).
+    pub acquire: std::time::Duration,
+    /// Opening a connection (`SLIPWAY_DB_CONNECT_TIMEOUT_MS`).
+    pub connect: std::time::Duration,
+    /// One statement (`SLIPWAY_DB_STATEMENT_TIMEOUT_MS`), as PostgreSQL's
+    /// `statement_timeout`.
+    pub statement: std::time::Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            acquire: std::time::Duration::from_millis(2000),
+            connect: std::time::Duration::from_millis(2000),
+            statement: std::time::Duration::from_millis(5000),
+        }
+    }
+}
+
+impl Timeouts {
+    /// The longest a request can wait on the database before its 503: a connection, then a
+    /// statement of a transaction's worth, with a margin. A request still running past it
+    /// is stuck on a database that does not answer at all (a frozen backend, a
+    /// partition), which no server-side timeout ends.
+    pub fn request_deadline(&self) -> std::time::Duration {
+        self.acquire + self.connect + self.statement * 2 + std::time::Duration::from_millis(500)
+    }
+}
+
+/// Builds the pool with the default [`Timeouts`]; connections are opened lazily.
+pub fn pool(database_url: &str, size: usize) -> anyhow::Result<Db> {
+    pool_with(database_url, size, Timeouts::default())
+}
+
 /// Builds the pool; connections are opened lazily, on first use.
 ///
 /// A connection handed back to the pool is reused without a test query (`Fast`): the
@@ -31,13 +69,41 @@ pub type Db = Pool<AsyncPgConnection>;
 /// every request. A connection that broke (the server restarted) is marked broken by the
 /// failing query and dropped at its return, so one request sees a 503 and the next gets a
 /// fresh connection.
-pub fn pool(database_url: &str, size: usize) -> anyhow::Result<Db> {
+///
+/// Every wait is bounded: for a connection of the pool, to open one (the attempt is
+/// abandoned), and for each statement (`statement_timeout`, set when the connection is
+/// opened), so a sick database is a quick 503, never a hang.
+pub fn pool_with(database_url: &str, size: usize, timeouts: Timeouts) -> anyhow::Result<Db> {
     let mut config = ManagerConfig::default();
     config.recycling_method = RecyclingMethod::Fast;
+    let statement_ms = timeouts.statement.as_millis();
+    let connect = timeouts.connect;
+    config.custom_setup = Box::new(move |url| {
+        let url = url.to_owned();
+        Box::pin(async move {
+            let opened = tokio::time::timeout(connect, AsyncPgConnection::establish(&url)).await;
+            let mut conn = opened.map_err(|_| {
+                diesel::ConnectionError::BadConnection("opening the connection timed out".into())
+            })??;
+            diesel_async::SimpleAsyncConnection::batch_execute(
+                &mut conn,
+                &format!("SET statement_timeout = {statement_ms}"),
+            )
+            .await
+            .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+            Ok(conn)
+        })
+    });
     let manager =
         AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(database_url, config);
     Pool::builder(manager)
         .max_size(size.max(1))
+        .runtime(deadpool::Runtime::Tokio1)
+        .wait_timeout(Some(timeouts.acquire))
+        .create_timeout(Some(
+            timeouts.connect + std::time::Duration::from_millis(500),
+        ))
+        .recycle_timeout(Some(timeouts.connect))
         .build()
         .context("building the database pool")
 }

@@ -101,6 +101,9 @@ pub enum ApiError {
         /// For `illegal-transition`: the statuses this caller may move the job to.
         allowed_targets: Option<Vec<String>>,
     },
+    /// 408 `request-timeout`: the body did not arrive in time.
+    #[error("request timeout")]
+    RequestTimeout,
     /// 412 `precondition-failed`: `If-Match` was given and is stale.
     #[error("precondition failed")]
     PreconditionFailed,
@@ -183,6 +186,7 @@ impl ApiError {
             Self::NotFound => ("not-found", "Not found"),
             Self::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
             Self::Conflict { kind, .. } => (kind.code(), "Conflict"),
+            Self::RequestTimeout => ("request-timeout", "Request timeout"),
             Self::PreconditionFailed => ("precondition-failed", "Precondition failed"),
             Self::PayloadTooLarge | Self::FileTooLarge { .. } => {
                 ("payload-too-large", "Payload too large")
@@ -206,6 +210,7 @@ impl ApiError {
             Self::NotFound => "No such resource.".to_owned(),
             Self::MethodNotAllowed => "This path does not accept that method.".to_owned(),
             Self::Conflict { detail, .. } => detail.clone(),
+            Self::RequestTimeout => "The request body did not arrive in time.".to_owned(),
             Self::PreconditionFailed => {
                 "The resource changed since you read it (If-Match is stale); read it again."
                     .to_owned()
@@ -260,6 +265,7 @@ impl ResponseError for ApiError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge | Self::FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
@@ -283,12 +289,45 @@ impl ResponseError for ApiError {
             Self::TooManyRequests { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
+            Self::Unavailable => {
+                response.insert_header((header::RETRY_AFTER, UNAVAILABLE_RETRY_SECS.to_string()));
+            }
             Self::RangeNotSatisfiable { size } => {
                 response.insert_header((header::CONTENT_RANGE, format!("bytes */{size}")));
             }
             _ => {}
         }
         response.json(self.problem())
+    }
+}
+
+/// What a 503 tells the client to wait before trying again.
+pub const UNAVAILABLE_RETRY_SECS: u64 = 2;
+
+/// Whether a database error says the database, not the request, is the trouble: the
+/// connection is gone, the server shuts down or starts up, or a statement ran out of
+/// its time (`statement_timeout`). Those are 503s to retry, not 500s.
+fn database_unavailable(
+    kind: &diesel::result::DatabaseErrorKind,
+    info: &dyn diesel::result::DatabaseErrorInformation,
+) -> bool {
+    use diesel::result::DatabaseErrorKind as K;
+    match kind {
+        K::ClosedConnection | K::UnableToSendCommand => true,
+        K::Unknown => {
+            let message = info.message();
+            [
+                "canceling statement due to statement timeout",
+                "terminating connection",
+                "the database system is shutting down",
+                "the database system is starting up",
+                "the database system is in recovery mode",
+                "server closed the connection",
+            ]
+            .iter()
+            .any(|m| message.contains(m))
+        }
+        _ => false,
     }
 }
 
@@ -346,6 +385,11 @@ impl From<diesel::result::Error> for ApiError {
         use diesel::result::{DatabaseErrorKind, Error};
         match &err {
             Error::NotFound => Self::NotFound,
+            Error::DatabaseError(kind, info) if database_unavailable(kind, info.as_ref()) => {
+                tracing::warn!(error = %info.message(), "the database is unavailable");
+                Self::Unavailable
+            }
+            Error::BrokenTransactionManager => Self::Unavailable,
             Error::DatabaseError(kind, info) => {
                 if let Some((kind, detail)) =
                     info.constraint_name().and_then(conflict_for_constraint)
@@ -370,8 +414,17 @@ impl From<diesel::result::Error> for ApiError {
 }
 
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for ApiError {
+    /// A connection not to be had in time, or not to be opened, is the database's
+    /// trouble: 503.
     fn from(err: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
-        Self::Internal(anyhow::anyhow!("database pool: {err}"))
+        use deadpool::managed::PoolError as E;
+        match err {
+            E::Timeout(_) | E::Backend(_) | E::Closed => {
+                tracing::warn!(error = %err, "no database connection");
+                Self::Unavailable
+            }
+            other => Self::Internal(anyhow::anyhow!("database pool: {other}")),
+        }
     }
 }
 

@@ -84,14 +84,38 @@ impl<T> std::ops::Deref for Json<T> {
     }
 }
 
+/// How long a request body may take to arrive (`SLIPWAY_BODY_TIMEOUT_SECS`); a body that
+/// trickles in for longer is cut off with 408. For an upload, the longest pause between
+/// two parts of it.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimeout(pub std::time::Duration);
+
+impl Default for BodyTimeout {
+    fn default() -> Self {
+        Self(std::time::Duration::from_secs(30))
+    }
+}
+
+impl BodyTimeout {
+    /// The configured timeout of the app serving `req`.
+    pub fn of(req: &HttpRequest) -> std::time::Duration {
+        req.app_data::<web::Data<BodyTimeout>>()
+            .map_or_else(|| Self::default().0, |t| t.0)
+    }
+}
+
 impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Json<T> {
     type Error = Error;
     type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
         let value = web::Json::<serde_json::Value>::from_request(req, payload);
+        let limit = BodyTimeout::of(req);
         Box::pin(async move {
-            let value = value.await?.into_inner();
+            let value = tokio::time::timeout(limit, value)
+                .await
+                .map_err(|_| ApiError::RequestTimeout)??
+                .into_inner();
             if !value.is_object() {
                 return Err(
                     ApiError::Malformed("The body must be a JSON object.".to_owned()).into(),
@@ -136,6 +160,41 @@ pub async fn refuse_nul_in_query(
         return Ok(req.into_response(response).map_into_right_body());
     }
     Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// The longest a request may run before it is answered 503 (see
+/// [`crate::db::Timeouts::request_deadline`]): past it, the database is not answering at
+/// all, and the caller should hear so rather than wait.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestDeadline(pub std::time::Duration);
+
+/// Answers 503 `unavailable` for a request still running at its deadline. Uploads are
+/// left to their body timeout: a large photo over a weak network may take a while.
+pub async fn bound_request_time(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let deadline = req
+        .app_data::<web::Data<RequestDeadline>>()
+        .map(|d| d.0)
+        .filter(|_| {
+            !(req.method() == actix_web::http::Method::POST && req.path().ends_with("/attachments"))
+        });
+    let Some(deadline) = deadline else {
+        return next.call(req).await;
+    };
+    match tokio::time::timeout(deadline, next.call(req)).await {
+        Ok(answer) => answer,
+        Err(_) => {
+            tracing::warn!(
+                deadline_ms = deadline.as_millis(),
+                "request ran past its deadline"
+            );
+            // Rendered as the 503 problem by actix (the request is routed by now, so it
+            // cannot be borrowed back to build the response here).
+            Err(ApiError::Unavailable.into())
+        }
+    }
 }
 
 /// 404 problem for a path no route serves.

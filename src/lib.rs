@@ -72,6 +72,10 @@ pub struct AppState {
     pub storage: web::Data<attachments::storage::Storage>,
     /// The largest file an upload may carry.
     pub upload_limit: web::Data<attachments::handlers::UploadLimit>,
+    /// How long a request may wait on the database before its 503.
+    pub deadline: web::Data<http::RequestDeadline>,
+    /// How long a request body may take to arrive.
+    pub body_timeout: web::Data<http::BodyTimeout>,
     /// Methods per route, for `Allow` headers.
     pub allowed: web::Data<http::AllowedMethods>,
     /// Clients' job-list pages, served again while their organisation's list is unchanged.
@@ -107,6 +111,10 @@ impl AppState {
             upload_limit: web::Data::new(attachments::handlers::UploadLimit {
                 max_bytes: DEFAULT_MAX_UPLOAD_MB << 20,
             }),
+            deadline: web::Data::new(http::RequestDeadline(
+                db::Timeouts::default().request_deadline(),
+            )),
+            body_timeout: web::Data::new(http::BodyTimeout::default()),
             allowed: web::Data::new(openapi::allowed_methods()),
             keys: web::Data::new(keys),
             passwords: web::Data::new(passwords),
@@ -127,6 +135,14 @@ impl AppState {
         let db = self.db.get_ref();
         self.work_log_writer = web::Data::new(GroupWriter::start(db.clone(), writers));
         self.booking_writer = web::Data::new(GroupWriter::start(db.clone(), writers));
+        self
+    }
+
+    /// Answers 503 for a request still waiting on the database after what `timeouts`
+    /// allow, and 408 for a body still arriving after `body`.
+    pub fn with_timeouts(mut self, timeouts: db::Timeouts, body: std::time::Duration) -> Self {
+        self.deadline = web::Data::new(http::RequestDeadline(timeouts.request_deadline()));
+        self.body_timeout = web::Data::new(http::BodyTimeout(body));
         self
     }
 
@@ -180,6 +196,7 @@ pub fn app(
     >,
 > {
     App::new()
+        .wrap(from_fn(http::bound_request_time))
         .wrap(from_fn(http::refuse_nul_in_query))
         .wrap(from_fn(http::log_request))
         .app_data(state.db)
@@ -191,6 +208,8 @@ pub fn app(
         .app_data(state.web_app)
         .app_data(state.storage)
         .app_data(state.upload_limit)
+        .app_data(state.deadline)
+        .app_data(state.body_timeout)
         .app_data(state.allowed)
         .app_data(state.job_pages)
         .app_data(state.day_reports)

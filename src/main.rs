@@ -102,7 +102,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         config.refresh_token_ttl_days,
     )?;
     prepare_database(&config.db.database_url).await?;
-    let pool = db::pool(&config.db.database_url, config.db.db_pool_size)?;
+    let pool = db::pool_with(
+        &config.db.database_url,
+        config.db.db_pool_size,
+        config.db.timeouts(),
+    )?;
     let hashers = if config.hash_concurrency == 0 {
         // Measured on 2 cores with 8 clients logging in beside GET /jobs/{id}: two hashes
         // at once raised its p99 1.97x, one hash 1.53x (bench/README.md); one resting
@@ -137,7 +141,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         std::time::Duration::from_secs(3600),
         std::time::Duration::from_secs(3600),
     );
-    let state = state.with_attachments(storage, config.max_upload_mb << 20);
+    let state = state
+        .with_attachments(storage, config.max_upload_mb << 20)
+        .with_timeouts(
+            config.db.timeouts(),
+            std::time::Duration::from_secs(config.body_timeout_secs),
+        );
     let listener =
         TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, "serving");

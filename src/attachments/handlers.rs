@@ -67,9 +67,16 @@ fn malformed(e: impl std::fmt::Display) -> ApiError {
 
 /// Reads the form, streaming the file to a temporary file and refusing it (413) as soon
 /// as it passes `max` bytes.
-async fn read_form(mut form: Multipart, max: u64) -> Result<Form, ApiError> {
+async fn read_form(
+    mut form: Multipart,
+    max: u64,
+    pause: std::time::Duration,
+) -> Result<Form, ApiError> {
     let mut read = Form::default();
-    while let Some(part) = form.next().await {
+    while let Some(part) = tokio::time::timeout(pause, form.next())
+        .await
+        .map_err(|_| ApiError::RequestTimeout)?
+    {
         let mut part = part.map_err(malformed)?;
         let name = part.name().unwrap_or_default().to_owned();
         if name == "file" {
@@ -82,7 +89,11 @@ async fn read_form(mut form: Multipart, max: u64) -> Result<Form, ApiError> {
             let temp = tempfile::NamedTempFile::new().map_err(anyhow::Error::from)?;
             let mut out = tokio::fs::File::from_std(temp.reopen().map_err(anyhow::Error::from)?);
             let (mut size, mut hash, mut head) = (0u64, Sha256::new(), Vec::new());
-            while let Some(chunk) = part.try_next().await.map_err(malformed)? {
+            while let Some(chunk) = tokio::time::timeout(pause, part.try_next())
+                .await
+                .map_err(|_| ApiError::RequestTimeout)?
+                .map_err(malformed)?
+            {
                 size += chunk.len() as u64;
                 if size > max {
                     return Err(ApiError::FileTooLarge { max_bytes: max });
@@ -106,7 +117,11 @@ async fn read_form(mut form: Multipart, max: u64) -> Result<Form, ApiError> {
             continue;
         }
         let mut text = Vec::new();
-        while let Some(chunk) = part.try_next().await.map_err(malformed)? {
+        while let Some(chunk) = tokio::time::timeout(pause, part.try_next())
+            .await
+            .map_err(|_| ApiError::RequestTimeout)?
+            .map_err(malformed)?
+        {
             text.extend_from_slice(&chunk);
             if text.len() > MAX_TEXT_FIELD {
                 return Err(ApiError::invalid(name, "is too long"));
@@ -280,7 +295,13 @@ pub async fn upload(
             max_bytes: limit.max_bytes,
         });
     }
-    let form = read_form(Multipart::new(req.headers(), payload), limit.max_bytes).await?;
+    let pause = crate::http::BodyTimeout::of(&req);
+    let form = read_form(
+        Multipart::new(req.headers(), payload),
+        limit.max_bytes,
+        pause,
+    )
+    .await?;
     check_targets(&db, &user, &form).await?;
     let file = form.file.as_ref().expect("checked: a file was sent");
     let prepared = prepare(file).await?;

@@ -57,7 +57,10 @@ impl Storage {
             });
         }
         let parsed = url::Url::parse(url).with_context(|| format!("SLIPWAY_STORAGE_URL {url}"))?;
-        let (store, prefix) = object_store::parse_url_opts(&parsed, std::env::vars())
+        // Unset and empty variables alike (compose passes `AWS_ENDPOINT=` when unset).
+        let options =
+            std::env::vars().filter(|(key, value)| key.starts_with("AWS_") && !value.is_empty());
+        let (store, prefix) = object_store::parse_url_opts(&parsed, options)
             .with_context(|| format!("opening the object store {url}"))?;
         Ok(Self {
             store: Arc::from(store),

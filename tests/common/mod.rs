@@ -220,6 +220,25 @@ impl TestApp {
         Self::start(&url, Some(database), pool_size, hashers, |s| s).await
     }
 
+    /// Starts the server on a new database reached through `127.0.0.1:<port>` (a proxy a
+    /// test controls), waiting on it no longer than `timeouts` allow, and for bodies no
+    /// longer than `body`.
+    pub async fn spawn_via(port: u16, timeouts: db::Timeouts, body: std::time::Duration) -> Self {
+        let (url, database) = Self::fresh_database().await;
+        let mut via = url::Url::parse(&url).expect("a database URL");
+        via.set_port(Some(port)).expect("a port");
+        let storage = std::sync::Arc::new(tempfile::tempdir().expect("a folder for attachments"));
+        Self::start_pool(
+            db::pool_with(via.as_str(), POOL_SIZE, timeouts).expect("pool"),
+            &url,
+            Some(database),
+            HASHERS,
+            storage,
+            |s| s.with_timeouts(timeouts, body),
+        )
+        .await
+    }
+
     /// A new database cloned from the migrated template: its URL and name.
     async fn fresh_database() -> (String, String) {
         let template = template();
@@ -281,6 +300,17 @@ impl TestApp {
         configure: impl FnOnce(AppState) -> AppState,
     ) -> Self {
         let db = db::pool(url, pool_size).expect("pool");
+        Self::start_pool(db, url, database, hashers, storage, configure).await
+    }
+
+    async fn start_pool(
+        db: Db,
+        url: &str,
+        database: Option<String>,
+        hashers: usize,
+        storage: std::sync::Arc<tempfile::TempDir>,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> Self {
         let keys = TokenKeys::new(JWT_SECRET, 900, 30).expect("keys");
         let passwords = password::Passwords::new(hashers).expect("hasher");
         let yard = slipway::yard::Yard::in_zone(chrono_tz::Asia::Shanghai);
