@@ -33,9 +33,40 @@ pub fn without_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
         }),
         DynImage::WebP(webp) => webp.chunks_mut().retain(|c| c.id() != *b"XMP "),
     }
+    let is_jpeg = matches!(image, DynImage::Jpeg(_));
     let mut out = Vec::with_capacity(bytes.len());
     image.encoder().write_to(&mut out).ok()?;
+    if is_jpeg {
+        // Phones append more images after the photo (depth maps, previews), each with
+        // metadata of its own: keep the photo only, up to its end-of-image marker.
+        out.truncate(jpeg_end(&out)?);
+    }
     Some(out)
+}
+
+/// Where a JPEG's first image ends: just after the end-of-image marker that follows its
+/// first scan. Inside scan data a 0xFF byte is always followed by 0x00 or a restart
+/// marker, so the first 0xFF 0xD9 after the scan starts is the end.
+fn jpeg_end(bytes: &[u8]) -> Option<usize> {
+    // Walk the marker segments to the first start-of-scan.
+    let mut at = 2;
+    while at + 4 <= bytes.len() {
+        if bytes[at] != 0xFF {
+            return None;
+        }
+        let marker = bytes[at + 1];
+        let length = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
+        if marker == 0xDA {
+            let scan = at + 2 + length;
+            return bytes
+                .get(scan..)?
+                .windows(2)
+                .position(|w| w == [0xFF, 0xD9])
+                .map(|p| scan + p + 2);
+        }
+        at += 2 + length;
+    }
+    None
 }
 
 /// The EXIF orientation (1-8) of an image, if it has one.
@@ -167,6 +198,24 @@ mod tests {
         assert_eq!(exif_orientation(&clean), Some(6));
         // Still a JPEG that decodes.
         assert_eq!(FileKind::of(&clean), Some(FileKind::Jpeg));
+        assert!(image::load_from_memory(&clean).is_ok());
+    }
+
+    #[test]
+    fn images_appended_after_the_photo_are_dropped() {
+        let photo = photo();
+        let mut with_extras = with_exif(&photo, gps_exif(1));
+        // A second picture, with its own position, after the first one's end.
+        with_extras.extend_from_slice(&with_exif(&photo, gps_exif(3)));
+        let clean = without_metadata(&with_extras).unwrap();
+        assert!(
+            clean.len() < photo.len() + 1024,
+            "{} of {}",
+            clean.len(),
+            with_extras.len()
+        );
+        assert!(clean.ends_with(&[0xFF, 0xD9]));
+        assert_eq!(clean.windows(4).filter(|w| *w == b"Exif").count(), 0);
         assert!(image::load_from_memory(&clean).is_ok());
     }
 
