@@ -560,3 +560,38 @@ async fn a_login_waiting_for_a_hasher_holds_no_database_connection() {
     let reply = login.await.expect("task").expect("response");
     assert_eq!(reply.status(), 200);
 }
+
+#[tokio::test]
+async fn a_token_with_critical_extensions_or_not_yet_valid_is_refused() {
+    let app = TestApp::spawn().await;
+    let (id, _) = app.insert_user(Role::Manager, None).await;
+    let mut header = jsonwebtoken::Header::new(Algorithm::HS256);
+    header.crit = Some(vec!["exp".to_owned()]);
+    let critical = jsonwebtoken::encode(
+        &header,
+        &good_claims(id),
+        &jsonwebtoken::EncodingKey::from_secret(JWT_SECRET),
+    )
+    .unwrap();
+    let now = Utc::now().timestamp();
+    let with_nbf = |nbf: i64| {
+        let mut claims = good_claims(id);
+        claims["nbf"] = json!(nbf);
+        sign(Algorithm::HS256, &claims, JWT_SECRET)
+    };
+    // Critical extensions we do not understand, and a token valid only in an hour.
+    for token in [critical, with_nbf(now + 3600)] {
+        for path in ["/api/v1/me", "/api/v1/jobs"] {
+            app.get(path, &token)
+                .await
+                .expect_problem(401, "unauthorized");
+        }
+    }
+    // A past nbf, or one within the 5 s leeway of clocks, is fine.
+    app.get("/api/v1/jobs", &with_nbf(now - 60))
+        .await
+        .expect(200);
+    app.get("/api/v1/jobs", &with_nbf(now + 3))
+        .await
+        .expect(200);
+}

@@ -63,7 +63,10 @@ impl TokenKeys {
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
+        // Clocks of several instances may differ a little: 5 s either way for `exp` and `nbf`.
         validation.leeway = 5;
+        // A token that says it is not valid yet is not (when it says so at all).
+        validation.validate_nbf = true;
         Ok(Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -105,8 +108,14 @@ impl TokenKeys {
         )?)
     }
 
-    /// Checks signature, algorithm, expiry, issuer and audience; `None` for anything wrong.
+    /// Checks signature, algorithm, expiry, not-before, issuer and audience; `None` for
+    /// anything wrong. A header naming critical extensions (`crit`) is refused: this
+    /// service understands none (RFC 7515 section 4.1.11).
     pub fn verify_access(&self, token: &str) -> Option<Claims> {
+        let header = jsonwebtoken::decode_header(token).ok()?;
+        if header.crit.is_some() {
+            return None;
+        }
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .ok()
             .map(|d| d.claims)
