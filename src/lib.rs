@@ -76,6 +76,8 @@ pub struct AppState {
     pub deadline: web::Data<http::RequestDeadline>,
     /// How long a request body may take to arrive.
     pub body_timeout: web::Data<http::BodyTimeout>,
+    /// Every user's standing (active, tokens revoked before when), for the token check.
+    pub standings: web::Data<auth::standing::Standings>,
     /// Methods per route, for `Allow` headers.
     pub allowed: web::Data<http::AllowedMethods>,
     /// Clients' job-list pages, served again while their organisation's list is unchanged.
@@ -115,6 +117,7 @@ impl AppState {
                 db::Timeouts::default().request_deadline(),
             )),
             body_timeout: web::Data::new(http::BodyTimeout::default()),
+            standings: web::Data::new(auth::standing::Standings::default()),
             allowed: web::Data::new(openapi::allowed_methods()),
             keys: web::Data::new(keys),
             passwords: web::Data::new(passwords),
@@ -143,6 +146,17 @@ impl AppState {
     pub fn with_timeouts(mut self, timeouts: db::Timeouts, body: std::time::Duration) -> Self {
         self.deadline = web::Data::new(http::RequestDeadline(timeouts.request_deadline()));
         self.body_timeout = web::Data::new(http::BodyTimeout(body));
+        self
+    }
+
+    /// Keeps every user's standing current by listening on `database_url` (returns once
+    /// it is loaded): revocations then hold at once without a read per request.
+    pub async fn following_standings(self, database_url: &str) -> Self {
+        self.standings
+            .clone()
+            .into_inner()
+            .follow(database_url)
+            .await;
         self
     }
 
@@ -210,6 +224,7 @@ pub fn app(
         .app_data(state.upload_limit)
         .app_data(state.deadline)
         .app_data(state.body_timeout)
+        .app_data(state.standings)
         .app_data(state.allowed)
         .app_data(state.job_pages)
         .app_data(state.day_reports)

@@ -142,6 +142,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         std::time::Duration::from_secs(3600),
     );
     let state = state
+        .following_standings(&config.db.database_url)
+        .await
         .with_attachments(storage, config.max_upload_mb << 20)
         .with_timeouts(
             config.db.timeouts(),

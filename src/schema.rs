@@ -245,6 +245,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        tokens_valid_after -> Nullable<Timestamptz>,
     }
 }
 

@@ -1,13 +1,16 @@
 //! `AuthUser`: the caller, taken from a valid bearer token. An endpoint is protected by
 //! asking for one in its signature.
 
-use std::future::{Ready, ready};
-
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use futures_util::future::LocalBoxFuture;
 use uuid::Uuid;
 
-use super::{Role, tokens::TokenKeys};
-use crate::error::ApiError;
+use super::{
+    Role,
+    standing::{Standings, Verdict},
+    tokens::TokenKeys,
+};
+use crate::{db::Db, error::ApiError};
 
 /// The authenticated caller of a request.
 #[derive(Debug, Clone, Copy)]
@@ -64,7 +67,8 @@ pub enum Scope {
     Technician(Uuid),
 }
 
-fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
+/// The caller a token names, and when the token was issued.
+fn authenticate(req: &HttpRequest) -> Result<(AuthUser, f64), ApiError> {
     let keys = req
         .app_data::<web::Data<TokenKeys>>()
         .ok_or_else(|| anyhow::anyhow!("TokenKeys missing from app data"))?;
@@ -94,18 +98,40 @@ fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
             "The access token is invalid or expired.",
         ));
     }
-    Ok(AuthUser {
-        id: claims.sub,
-        role: claims.role,
-        org: claims.org,
-    })
+    Ok((
+        AuthUser {
+            id: claims.sub,
+            role: claims.role,
+            org: claims.org,
+        },
+        claims.iat,
+    ))
 }
 
 impl FromRequest for AuthUser {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
+    /// A well-signed, unexpired token, of a user who is active and whose tokens were not
+    /// revoked after it was issued (see [`Standings`]).
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
+        let decoded = authenticate(req);
+        let standings = req.app_data::<web::Data<Standings>>().cloned();
+        let db = req.app_data::<web::Data<Db>>().cloned();
+        Box::pin(async move {
+            let (user, issued_at) = decoded?;
+            let (Some(standings), Some(db)) = (standings, db) else {
+                return Ok(user);
+            };
+            match standings.verdict(&db, user.id, issued_at).await? {
+                Verdict::Admitted => Ok(user),
+                Verdict::Revoked => Err(ApiError::Unauthorized(
+                    "This access token was revoked (signed out everywhere, a new password, or a deactivated account); sign in again.",
+                )),
+                Verdict::Unknown => Err(ApiError::Unauthorized(
+                    "The access token is invalid or expired.",
+                )),
+            }
+        })
     }
 }

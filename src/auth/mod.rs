@@ -6,6 +6,7 @@ pub mod password;
 pub mod queries;
 pub mod routes;
 pub mod session;
+pub mod standing;
 pub mod tokens;
 
 use actix_web::web;
@@ -37,5 +38,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/auth/session/refresh").route(web::post().to(session::refresh_session)))
         .service(resource("/me").route(web::get().to(routes::me)))
-        .service(resource("/me/password").route(web::post().to(routes::change_password)));
+        .service(resource("/me/password").route(web::post().to(routes::change_password)))
+        .service(resource("/me/sessions/revoke").route(web::post().to(routes::revoke_my_sessions)))
+        .service(
+            resource("/users/{id}/sessions/revoke").route(web::post().to(routes::revoke_sessions)),
+        );
 }

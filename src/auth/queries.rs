@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::schema::{login_failures, refresh_tokens};
+use crate::schema::{login_failures, refresh_tokens, users};
 
 /// Failed logins per email that are tolerated within [`FAILURE_WINDOW_MINUTES`].
 pub const MAX_FAILURES: usize = 5;
@@ -194,4 +194,18 @@ pub async fn revoke_all_for_user(conn: &mut AsyncPgConnection, user_id: Uuid) ->
     .execute(conn)
     .await
     .map(drop)
+}
+
+/// Signs a user out everywhere: every refresh token revoked, and every access token issued
+/// until now refused by every instance (their `tokens_valid_after`, heard through NOTIFY).
+/// Answers how many users it found (0 or 1). Run inside the change's transaction.
+pub async fn sign_out_everywhere(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+) -> QueryResult<usize> {
+    revoke_all_for_user(conn, user_id).await?;
+    diesel::update(users::table.find(user_id))
+        .set(users::tokens_valid_after.eq(Utc::now()))
+        .execute(conn)
+        .await
 }

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    AuthUser,
+    AuthUser, Role,
     password::{Passwords, check_new_password},
     queries::{self, Presented},
     tokens::{TokenKeys, new_refresh_token, refresh_token_hash},
@@ -284,8 +284,50 @@ pub async fn change_password(
     queries::forget_attempt(&mut conn, attempt).await?;
     conn.transaction(async |conn| {
         users::set_password(conn, user.id, &new_hash).await?;
-        queries::revoke_all_for_user(conn, user.id).await
+        queries::sign_out_everywhere(conn, user.id).await
     })
     .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Sign out everywhere: every session of the caller ends, and every access token issued
+/// to the caller until now is refused, on every instance, within a second.
+#[utoipa::path(post, path = "/api/v1/me/sessions/revoke", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out everywhere"),
+    ))]
+pub async fn revoke_my_sessions(
+    user: AuthUser,
+    db: web::Data<Db>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = db.get().await?;
+    conn.transaction(async |conn| queries::sign_out_everywhere(conn, user.id).await)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Sign a user out everywhere (manager): their sessions end and every access token issued
+/// to them until now is refused, on every instance, within a second.
+#[utoipa::path(post, path = "/api/v1/users/{id}/sessions/revoke", tag = "users", params(("id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out everywhere"),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn revoke_sessions(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Role::Manager)?;
+    let id = id.into_inner();
+    let mut conn = db.get().await?;
+    let found = conn
+        .transaction(async |conn| queries::sign_out_everywhere(conn, id).await)
+        .await?;
+    if found == 0 {
+        return Err(ApiError::NotFound);
+    }
     Ok(HttpResponse::NoContent().finish())
 }

@@ -27,8 +27,9 @@ pub struct Claims {
     pub role: Role,
     /// The client organisation, or null for yard staff.
     pub org: Option<Uuid>,
-    /// Issued at, seconds since the epoch.
-    pub iat: i64,
+    /// Issued at, seconds since the epoch, to the millisecond (a JWT NumericDate may be
+    /// fractional): a revocation refuses exactly the tokens issued before it.
+    pub iat: f64,
     /// Expires at, seconds since the epoch.
     pub exp: i64,
     /// Always [`ISSUER`].
@@ -90,12 +91,13 @@ impl TokenKeys {
         role: Role,
         org: Option<Uuid>,
     ) -> anyhow::Result<String> {
-        let now = Utc::now().timestamp();
+        let issued = Utc::now();
+        let now = issued.timestamp();
         let claims = Claims {
             sub: user_id,
             role,
             org,
-            iat: now,
+            iat: issued.timestamp_millis() as f64 / 1000.0,
             exp: now + self.access_ttl_secs,
             iss: ISSUER.to_owned(),
             aud: AUDIENCE.to_owned(),

@@ -172,6 +172,7 @@ impl Modify for CreateLinks {
         auth::session::create_session, auth::session::refresh_session,
         auth::session::end_session,
         auth::routes::me, auth::routes::change_password, yard::get_yard,
+        auth::routes::revoke_my_sessions, auth::routes::revoke_sessions,
         users::handlers::create_user, users::handlers::list_users,
         users::handlers::get_user, users::handlers::update_user,
         organizations::handlers::create_organization,

@@ -145,7 +145,7 @@ pub async fn update_user(
         .transaction(async |conn| {
             let updated = queries::update(conn, id, full_name, body.active).await?;
             if !updated.active {
-                auth_queries::revoke_all_for_user(conn, id).await?;
+                auth_queries::sign_out_everywhere(conn, id).await?;
             }
             Ok::<_, ApiError>(updated)
         })

@@ -286,6 +286,20 @@ impl TestApp {
         Self::start_with_storage(&url, database, POOL_SIZE, HASHERS, storage, |s| s).await
     }
 
+    /// Another instance of the service on the same database and attachments folder, as a
+    /// second server behind a balancer (it leaves the database to this one).
+    pub async fn second_instance(&self) -> Self {
+        Self::start_with_storage(
+            &self.url,
+            None,
+            POOL_SIZE,
+            HASHERS,
+            self.storage.clone(),
+            |s| s,
+        )
+        .await
+    }
+
     /// The folder the server keeps attachments in.
     pub fn storage_path(&self) -> &std::path::Path {
         self.storage.path()
@@ -319,11 +333,10 @@ impl TestApp {
             storage.path().display()
         ))
         .expect("storage");
-        let state = configure(
-            AppState::new(db.clone(), keys, passwords.clone(), yard)
-                .expect("state")
-                .with_attachments(files, slipway::DEFAULT_MAX_UPLOAD_MB << 20),
-        );
+        let base = AppState::new(db.clone(), keys, passwords.clone(), yard)
+            .expect("state")
+            .with_attachments(files, slipway::DEFAULT_MAX_UPLOAD_MB << 20);
+        let state = configure(base.following_standings(url).await);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("address"));
         let server = slipway::serve(listener, state, 2).expect("server");
