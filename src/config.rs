@@ -123,6 +123,23 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=100))]
     pub hash_cpu_percent: u32,
 
+    /// Password checks that may wait for a hashing slot; one more sign-in is told to come
+    /// back (503, Retry-After) at once. 0: about two seconds of hashing.
+    #[arg(long, env = "SLIPWAY_HASH_QUEUE", default_value_t = 0)]
+    pub hash_queue: usize,
+
+    /// Failed sign-ins per client address a minute, in this instance, before that
+    /// address's next attempts are refused (429) unhashed; 0 turns it off.
+    #[arg(long, env = "SLIPWAY_LOGIN_LIMIT_PER_MIN", default_value_t = 10)]
+    pub login_limit_per_min: u32,
+
+    /// The balancers in front of the service, as addresses or CIDR blocks separated by
+    /// commas: only a request from one of them has its `X-Forwarded-For` read for the
+    /// client's address.
+    #[arg(long, env = "SLIPWAY_TRUSTED_PROXIES", default_value = "",
+          value_parser = |s: &str| crate::http::TrustedProxies::parse(s))]
+    pub trusted_proxies: crate::http::TrustedProxies,
+
     /// MiB for each kind of page kept for clients (job lists, jobs, daily reports); a kept
     /// page is served again only while its version, read from PostgreSQL on every
     /// request, is unchanged. 0 turns it off.

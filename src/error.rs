@@ -134,6 +134,10 @@ pub enum ApiError {
     /// 503 `unavailable`: a dependency (the database) cannot be reached.
     #[error("service unavailable")]
     Unavailable,
+    /// 503 `unavailable`: too many sign-ins are waiting for a password check; come back in
+    /// a second.
+    #[error("busy")]
+    Busy,
     /// 500 `internal`: anything unexpected. The cause is logged, never sent.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -194,7 +198,7 @@ impl ApiError {
             Self::RangeNotSatisfiable { .. } => ("range-not-satisfiable", "Range not satisfiable"),
             Self::Validation(_) => ("validation-failed", "Validation failed"),
             Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
-            Self::Unavailable => ("unavailable", "Service unavailable"),
+            Self::Unavailable | Self::Busy => ("unavailable", "Service unavailable"),
             Self::Internal(_) => ("internal", "Internal server error"),
         }
     }
@@ -231,6 +235,9 @@ impl ApiError {
                 format!("Too many failed attempts; try again in {retry_after_secs} seconds.")
             }
             Self::Unavailable => "The service cannot reach its database.".to_owned(),
+            Self::Busy => {
+                "Too many sign-ins are being checked at once; try again in a second.".to_owned()
+            }
             Self::Internal(_) => "Something went wrong on our side.".to_owned(),
         };
         let (conflicting_id, allowed_targets) = match self {
@@ -271,7 +278,7 @@ impl ResponseError for ApiError {
             Self::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -291,6 +298,9 @@ impl ResponseError for ApiError {
             }
             Self::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, UNAVAILABLE_RETRY_SECS.to_string()));
+            }
+            Self::Busy => {
+                response.insert_header((header::RETRY_AFTER, "1"));
             }
             Self::RangeNotSatisfiable { size } => {
                 response.insert_header((header::CONTENT_RANGE, format!("bytes */{size}")));

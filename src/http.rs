@@ -162,6 +162,55 @@ pub async fn refuse_nul_in_query(
     Ok(next.call(req).await?.map_into_left_body())
 }
 
+/// The balancers in front of the service (`SLIPWAY_TRUSTED_PROXIES`): only their
+/// `X-Forwarded-For` is believed.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(pub Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    /// Parses a comma-separated list of addresses and CIDR blocks.
+    pub fn parse(list: &str) -> Result<Self, String> {
+        list.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<ipnet::IpNet>()
+                    .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| format!("{s} is neither an address nor a CIDR block"))
+            })
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+
+    fn trusts(&self, address: std::net::IpAddr) -> bool {
+        self.0.iter().any(|net| net.contains(&address))
+    }
+
+    /// The client's address: the peer's, or, when the peer is a trusted balancer, the
+    /// last hop of `X-Forwarded-For` that is not one of them. A client cannot pick its
+    /// address by sending the header itself: it is read only from a trusted peer.
+    pub fn client_address(&self, req: &HttpRequest) -> Option<std::net::IpAddr> {
+        let peer = req.peer_addr()?.ip();
+        if !self.trusts(peer) {
+            return Some(peer);
+        }
+        let forwarded: Vec<std::net::IpAddr> = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|hop| hop.trim().parse().ok())
+            .collect();
+        Some(
+            forwarded
+                .into_iter()
+                .rev()
+                .find(|hop| !self.trusts(*hop))
+                .unwrap_or(peer),
+        )
+    }
+}
+
 /// The longest a request may run before it is answered 503 (see
 /// [`crate::db::Timeouts::request_deadline`]): past it, the database is not answering at
 /// all, and the caller should hear so rather than wait.

@@ -78,6 +78,10 @@ pub struct AppState {
     pub body_timeout: web::Data<http::BodyTimeout>,
     /// Every user's standing (active, tokens revoked before when), for the token check.
     pub standings: web::Data<auth::standing::Standings>,
+    /// Failed sign-ins per client address (off unless configured).
+    pub address_limit: web::Data<auth::throttle::AddressLimit>,
+    /// The balancers whose `X-Forwarded-For` names the client.
+    pub proxies: web::Data<http::TrustedProxies>,
     /// Methods per route, for `Allow` headers.
     pub allowed: web::Data<http::AllowedMethods>,
     /// Clients' job-list pages, served again while their organisation's list is unchanged.
@@ -118,6 +122,8 @@ impl AppState {
             )),
             body_timeout: web::Data::new(http::BodyTimeout::default()),
             standings: web::Data::new(auth::standing::Standings::default()),
+            address_limit: web::Data::new(auth::throttle::AddressLimit::new(0)),
+            proxies: web::Data::new(http::TrustedProxies::default()),
             allowed: web::Data::new(openapi::allowed_methods()),
             keys: web::Data::new(keys),
             passwords: web::Data::new(passwords),
@@ -157,6 +163,14 @@ impl AppState {
             .into_inner()
             .follow(database_url)
             .await;
+        self
+    }
+
+    /// Refuses sign-ins from an address past `per_minute` failures a minute (0: never),
+    /// the address read through `proxies`.
+    pub fn with_login_limit(mut self, per_minute: u32, proxies: http::TrustedProxies) -> Self {
+        self.address_limit = web::Data::new(auth::throttle::AddressLimit::new(per_minute));
+        self.proxies = web::Data::new(proxies);
         self
     }
 
@@ -225,6 +239,8 @@ pub fn app(
         .app_data(state.deadline)
         .app_data(state.body_timeout)
         .app_data(state.standings)
+        .app_data(state.address_limit)
+        .app_data(state.proxies)
         .app_data(state.allowed)
         .app_data(state.job_pages)
         .app_data(state.day_reports)

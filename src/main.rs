@@ -115,9 +115,18 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     } else {
         config.hash_concurrency
     };
+    // A hash takes ~40 ms of a core and its slot rests in proportion to the CPU share:
+    // two seconds of hashing is about this many checks waiting.
+    let queue = if config.hash_queue == 0 {
+        let per_hash_ms = 40 * 100 / u64::from(config.hash_cpu_percent.max(1));
+        (hashers as u64 * 2000 / per_hash_ms.max(1)).max(1) as usize
+    } else {
+        config.hash_queue
+    };
     let passwords = tokio::task::spawn_blocking(move || password::Passwords::new(hashers))
         .await??
-        .with_cpu_percent(config.hash_cpu_percent);
+        .with_cpu_percent(config.hash_cpu_percent)
+        .with_queue(queue);
     let state = AppState::new(
         pool,
         keys,
@@ -145,6 +154,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .following_standings(&config.db.database_url)
         .await
         .with_attachments(storage, config.max_upload_mb << 20)
+        .with_login_limit(config.login_limit_per_min, config.trusted_proxies.clone())
         .with_timeouts(
             config.db.timeouts(),
             std::time::Duration::from_secs(config.body_timeout_secs),

@@ -7,6 +7,7 @@ pub mod queries;
 pub mod routes;
 pub mod session;
 pub mod standing;
+pub mod throttle;
 pub mod tokens;
 
 use actix_web::web;

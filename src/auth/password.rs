@@ -64,6 +64,10 @@ pub fn rest_after(busy: Duration, cpu_percent: u32) -> Duration {
 #[derive(Clone)]
 pub struct Passwords {
     permits: Arc<Semaphore>,
+    /// Hashes waiting for a slot now, and how many may wait at most: beyond that a login
+    /// is told at once to come back (503) instead of queueing behind a storm.
+    waiting: Arc<std::sync::atomic::AtomicUsize>,
+    max_waiting: usize,
     /// The share of a core each slot may use (1-100).
     cpu_percent: u32,
     /// Verified against when the email is unknown, so both answers take the same time.
@@ -76,6 +80,8 @@ impl Passwords {
         let decoy = hash_blocking(&uuid::Uuid::new_v4().to_string())?;
         Ok(Self {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            waiting: Arc::default(),
+            max_waiting: usize::MAX,
             cpu_percent: 100,
             decoy_hash: decoy.into(),
         })
@@ -89,16 +95,34 @@ impl Passwords {
         self
     }
 
+    /// Lets at most `max` hashes wait for a slot; one more is refused with 503 at once.
+    pub fn with_queue(mut self, max: usize) -> Self {
+        self.max_waiting = max;
+        self
+    }
+
+    /// How many hashes wait for a slot now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// How many hashes could start right now.
     pub fn free_slots(&self) -> usize {
         self.permits.available_permits()
     }
 
     async fn slot(&self) -> Result<OwnedSemaphorePermit, ApiError> {
-        Ok(Arc::clone(&self.permits)
-            .acquire_owned()
-            .await
-            .map_err(anyhow::Error::from)?)
+        use std::sync::atomic::Ordering;
+        if let Ok(free) = Arc::clone(&self.permits).try_acquire_owned() {
+            return Ok(free);
+        }
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.max_waiting {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            return Err(ApiError::Busy);
+        }
+        let slot = Arc::clone(&self.permits).acquire_owned().await;
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
+        Ok(slot.map_err(anyhow::Error::from)?)
     }
 
     /// Gives the slot back after its rest, without holding up the caller.
@@ -184,6 +208,26 @@ mod tests {
         let unrested = Passwords::new(1).expect("hasher");
         unrested.verify("x".to_owned(), None).await.expect("verify");
         assert_eq!(unrested.free_slots(), 1);
+    }
+
+    #[tokio::test]
+    async fn beyond_the_queue_a_hash_is_refused_at_once() {
+        let passwords = Passwords::new(1).expect("hasher").with_queue(1);
+        let held = passwords.occupy().await.expect("the one slot");
+        let queued = {
+            let passwords = passwords.clone();
+            tokio::spawn(async move { passwords.verify("x".to_owned(), None).await })
+        };
+        while passwords.waiting() == 0 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let started = std::time::Instant::now();
+        let refused = passwords.verify("y".to_owned(), None).await;
+        assert!(matches!(refused, Err(ApiError::Busy)), "{refused:?}");
+        assert!(started.elapsed() < Duration::from_millis(50));
+        drop(held);
+        assert!(queued.await.unwrap().is_ok(), "the queued one still runs");
+        assert_eq!(passwords.waiting(), 0);
     }
 
     #[test]

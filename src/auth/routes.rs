@@ -110,16 +110,19 @@ async fn reserve_attempt(conn: &mut AsyncPgConnection, email_key: &str) -> Resul
     responses(
         (status = 200, description = "Logged in", body = TokenResponse),
         (status = 401, description = "Wrong email or password (one answer for both)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "5 failures for this email in 15 minutes; see Retry-After", body = Problem, content_type = "application/problem+json",
+        (status = 429, description = "5 failures for this email in 15 minutes, or too many from this address in a minute; see Retry-After", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Too many sign-ins waiting for a password check; see Retry-After", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn login(
+    req: actix_web::HttpRequest,
     db: web::Data<Db>,
     keys: web::Data<TokenKeys>,
     passwords: web::Data<Passwords>,
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let tokens = sign_in(&db, &keys, &passwords, body.into_inner()).await?;
+    let tokens = sign_in(&req, &db, &keys, &passwords, body.into_inner()).await?;
     Ok(token_reply().json(tokens))
 }
 
@@ -130,14 +133,26 @@ pub(super) fn token_reply() -> actix_web::HttpResponseBuilder {
     reply
 }
 
-/// Checks an email and password (throttled per email, in the database) and issues a new
-/// token pair in a new family: the work of `/auth/login` and `/auth/session`.
+/// Checks an email and password (throttled per client address in memory, and per email
+/// in the database) and issues a new token pair in a new family: the work of
+/// `/auth/login` and `/auth/session`.
 pub(super) async fn sign_in(
+    req: &actix_web::HttpRequest,
     db: &Db,
     keys: &TokenKeys,
     passwords: &Passwords,
     LoginRequest { email, password }: LoginRequest,
 ) -> Result<TokenResponse, ApiError> {
+    let address = req
+        .app_data::<web::Data<crate::http::TrustedProxies>>()
+        .map_or_else(
+            || req.peer_addr().map(|p| p.ip()),
+            |t| t.client_address(req),
+        );
+    let limit = req.app_data::<web::Data<super::throttle::AddressLimit>>();
+    if let Some(limit) = limit {
+        limit.check(address)?;
+    }
     let email_key = email.trim().to_lowercase();
     let (attempt, user) = {
         let mut conn = db.get().await?;
@@ -155,7 +170,12 @@ pub(super) async fn sign_in(
             queries::forget_attempt(&mut conn, attempt).await?;
             issue_tokens(&mut conn, keys, user, None).await
         }
-        _ => Err(ApiError::Unauthorized(WRONG_LOGIN)),
+        _ => {
+            if let Some(limit) = limit {
+                limit.failed(address);
+            }
+            Err(ApiError::Unauthorized(WRONG_LOGIN))
+        }
     }
 }
 

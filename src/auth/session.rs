@@ -162,17 +162,20 @@ fn session_reply(policy: &SessionPolicy, keys: &TokenKeys, tokens: TokenResponse
         (status = 200, description = "Signed in; the session cookie is set", body = SessionResponse,
             headers(("Set-Cookie" = String, description = "slipway_session=...; HttpOnly; SameSite=Strict; Path=/api/v1/auth/session; Secure"))),
         (status = 401, description = "Wrong email or password (one answer for both)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "5 failures for this email in 15 minutes; see Retry-After", body = Problem, content_type = "application/problem+json",
+        (status = 429, description = "5 failures for this email in 15 minutes, or too many from this address in a minute; see Retry-After", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Too many sign-ins waiting for a password check; see Retry-After", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn create_session(
+    req: HttpRequest,
     db: web::Data<Db>,
     keys: web::Data<TokenKeys>,
     passwords: web::Data<Passwords>,
     policy: web::Data<SessionPolicy>,
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let tokens = routes::sign_in(&db, &keys, &passwords, body.into_inner()).await?;
+    let tokens = routes::sign_in(&req, &db, &keys, &passwords, body.into_inner()).await?;
     Ok(session_reply(&policy, &keys, tokens))
 }
 
