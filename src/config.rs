@@ -140,6 +140,11 @@ pub struct Config {
           value_parser = |s: &str| crate::http::TrustedProxies::parse(s))]
     pub trusted_proxies: crate::http::TrustedProxies,
 
+    /// API requests per signed-in user (or, anonymous, per client address) and minute in
+    /// each instance; past it, 429. A very large value turns it off (load tests).
+    #[arg(long, env = "SLIPWAY_RATE_LIMIT_PER_MIN", default_value_t = 600)]
+    pub rate_limit_per_min: u64,
+
     /// MiB for each kind of page kept for clients (job lists, jobs, daily reports); a kept
     /// page is served again only while its version, read from PostgreSQL on every
     /// request, is unchanged. 0 turns it off.

@@ -131,6 +131,12 @@ pub enum ApiError {
         /// Seconds until another attempt may succeed.
         retry_after_secs: u64,
     },
+    /// 429 `too-many-requests`: the caller's requests this minute are spent.
+    #[error("rate limited")]
+    RateLimited {
+        /// Seconds until the window renews.
+        retry_after_secs: u64,
+    },
     /// 503 `unavailable`: a dependency (the database) cannot be reached.
     #[error("service unavailable")]
     Unavailable,
@@ -197,7 +203,9 @@ impl ApiError {
             }
             Self::RangeNotSatisfiable { .. } => ("range-not-satisfiable", "Range not satisfiable"),
             Self::Validation(_) => ("validation-failed", "Validation failed"),
-            Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
+            Self::TooManyRequests { .. } | Self::RateLimited { .. } => {
+                ("too-many-requests", "Too many requests")
+            }
             Self::Unavailable | Self::Busy => ("unavailable", "Service unavailable"),
             Self::Internal(_) => ("internal", "Internal server error"),
         }
@@ -233,6 +241,9 @@ impl ApiError {
                 .join("; "),
             Self::TooManyRequests { retry_after_secs } => {
                 format!("Too many failed attempts; try again in {retry_after_secs} seconds.")
+            }
+            Self::RateLimited { retry_after_secs } => {
+                format!("Too many requests this minute; try again in {retry_after_secs} seconds.")
             }
             Self::Unavailable => "The service cannot reach its database.".to_owned(),
             Self::Busy => {
@@ -277,7 +288,9 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge | Self::FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyRequests { .. } | Self::RateLimited { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Self::Unavailable | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -293,7 +306,7 @@ impl ResponseError for ApiError {
             Self::Unauthorized(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
-            Self::TooManyRequests { retry_after_secs } => {
+            Self::TooManyRequests { retry_after_secs } | Self::RateLimited { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             Self::Unavailable => {

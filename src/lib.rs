@@ -20,6 +20,7 @@ pub mod money;
 pub mod openapi;
 pub mod organizations;
 pub mod pagination;
+pub mod rate_limit;
 pub mod reports;
 pub mod schema;
 pub mod sql_enum;
@@ -82,6 +83,8 @@ pub struct AppState {
     pub address_limit: web::Data<auth::throttle::AddressLimit>,
     /// The balancers whose `X-Forwarded-For` names the client.
     pub proxies: web::Data<http::TrustedProxies>,
+    /// Requests per caller and minute (none counted unless configured).
+    pub rate_limiter: Option<web::Data<rate_limit::RateLimiter>>,
     /// Methods per route, for `Allow` headers.
     pub allowed: web::Data<http::AllowedMethods>,
     /// Clients' job-list pages, served again while their organisation's list is unchanged.
@@ -124,6 +127,7 @@ impl AppState {
             standings: web::Data::new(auth::standing::Standings::default()),
             address_limit: web::Data::new(auth::throttle::AddressLimit::new(0)),
             proxies: web::Data::new(http::TrustedProxies::default()),
+            rate_limiter: None,
             allowed: web::Data::new(openapi::allowed_methods()),
             keys: web::Data::new(keys),
             passwords: web::Data::new(passwords),
@@ -171,6 +175,12 @@ impl AppState {
     pub fn with_login_limit(mut self, per_minute: u32, proxies: http::TrustedProxies) -> Self {
         self.address_limit = web::Data::new(auth::throttle::AddressLimit::new(per_minute));
         self.proxies = web::Data::new(proxies);
+        self
+    }
+
+    /// Allows each caller `per_minute` API requests a minute in this instance.
+    pub fn with_rate_limit(mut self, per_minute: u64) -> Self {
+        self.rate_limiter = Some(web::Data::new(rate_limit::RateLimiter::new(per_minute)));
         self
     }
 
@@ -223,8 +233,10 @@ pub fn app(
         InitError = (),
     >,
 > {
+    let limiter = state.rate_limiter;
     App::new()
         .wrap(from_fn(http::bound_request_time))
+        .wrap(from_fn(rate_limit::limit_rate))
         .wrap(from_fn(http::refuse_nul_in_query))
         .wrap(from_fn(http::log_request))
         .app_data(state.db)
@@ -241,6 +253,11 @@ pub fn app(
         .app_data(state.standings)
         .app_data(state.address_limit)
         .app_data(state.proxies)
+        .configure(|cfg| {
+            if let Some(limiter) = limiter {
+                cfg.app_data(limiter);
+            }
+        })
         .app_data(state.allowed)
         .app_data(state.job_pages)
         .app_data(state.day_reports)

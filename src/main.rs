@@ -22,6 +22,7 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+#[expect(clippy::large_enum_variant, reason = "parsed once at start; boxing buys nothing")]
 enum Command {
     /// Create the database if missing, apply migrations, and serve the API.
     Serve(Config),
@@ -155,6 +156,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .await
         .with_attachments(storage, config.max_upload_mb << 20)
         .with_login_limit(config.login_limit_per_min, config.trusted_proxies.clone())
+        .with_rate_limit(config.rate_limit_per_min)
         .with_timeouts(
             config.db.timeouts(),
             std::time::Duration::from_secs(config.body_timeout_secs),

@@ -144,3 +144,51 @@ async fn behind_a_trusted_balancer_each_client_address_counts_on_its_own() {
         .await
         .expect(200);
 }
+
+#[tokio::test]
+async fn each_caller_gets_its_requests_a_minute_and_every_answer_says_where_it_stands() {
+    let app = TestApp::spawn_with(|state| state.with_rate_limit(5)).await;
+    let busy = app.manager().await;
+    let calm = app.manager().await;
+    for left in (0..5).rev() {
+        let reply = app.get("/api/v1/jobs", &busy.token).await.expect(200);
+        assert_eq!(reply.headers["ratelimit-policy"], "\"default\";q=5;w=60");
+        let current = reply.headers["ratelimit"].to_str().unwrap().to_owned();
+        assert!(
+            current.starts_with(&format!("\"default\";r={left};t=")),
+            "{current}"
+        );
+    }
+    let refused = app
+        .get("/api/v1/jobs", &busy.token)
+        .await
+        .expect_problem(429, "too-many-requests");
+    let wait: u64 = refused.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait));
+    assert!(
+        refused.headers["ratelimit"]
+            .to_str()
+            .unwrap()
+            .starts_with("\"default\";r=0;")
+    );
+    // Another user is not held back; nor are the probes and the app's page.
+    app.get("/api/v1/jobs", &calm.token).await.expect(200);
+    let probe = app
+        .request(reqwest::Method::GET, "/healthz", None, None)
+        .await
+        .expect(200);
+    assert!(!probe.headers.contains_key("ratelimit"));
+    // Anonymous requests count per address (the two logins above were two of its five).
+    for _ in 0..3 {
+        app.request(reqwest::Method::GET, "/api/v1/openapi.json", None, None)
+            .await
+            .expect(200);
+    }
+    app.request(reqwest::Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .expect_problem(429, "too-many-requests");
+}

@@ -70,7 +70,8 @@ struct CommonResponses;
 
 impl Modify for CommonResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        for item in openapi.paths.paths.values_mut() {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let api = path.starts_with("/api/");
             for (_, op) in operations(item) {
                 let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
                 let has_body = op.request_body.is_some();
@@ -91,6 +92,21 @@ impl Modify for CommonResponses {
                         .entry("413".into())
                         .or_insert_with(|| problem("Body over 64 KiB"));
                 }
+                if api {
+                    responses.entry("429".into()).or_insert_with(|| {
+                        problem(
+                            "Too many requests this minute (SLIPWAY_RATE_LIMIT_PER_MIN, per user or, \
+                             anonymous, per address); see Retry-After. Every answer carries \
+                             `RateLimit-Policy: \"default\";q=<limit>;w=60` and \
+                             `RateLimit: \"default\";r=<left>;t=<seconds>`",
+                        )
+                    });
+                }
+                responses.entry("503".into()).or_insert_with(|| {
+                    problem(
+                        "The database is unavailable or does not answer in time; see Retry-After",
+                    )
+                });
             }
         }
     }
