@@ -106,6 +106,15 @@ pub struct Config {
     #[arg(long, env = "SLIPWAY_BODY_TIMEOUT_SECS", default_value_t = 30)]
     pub body_timeout_secs: u64,
 
+    /// On SIGTERM or SIGINT, how long the requests in flight may take to finish, in
+    /// seconds, before the process exits anyway.
+    #[arg(long, env = "SLIPWAY_SHUTDOWN_GRACE_SECS", default_value_t = 20)]
+    pub shutdown_grace_secs: u64,
+
+    /// `text` (default) or `json`: one JSON object per log line.
+    #[arg(long, env = "SLIPWAY_LOG_FORMAT", default_value = "text")]
+    pub log_format: String,
+
     /// HTTP worker threads; 0 means one per CPU core.
     #[arg(long, env = "SLIPWAY_WORKERS", default_value_t = 0)]
     pub workers: usize,

@@ -83,6 +83,8 @@ pub struct AppState {
     pub address_limit: web::Data<auth::throttle::AddressLimit>,
     /// The balancers whose `X-Forwarded-For` names the client.
     pub proxies: web::Data<http::TrustedProxies>,
+    /// Set while the instance shuts down (`/readyz` answers 503).
+    pub draining: web::Data<health::Draining>,
     /// Requests per caller and minute (none counted unless configured).
     pub rate_limiter: Option<web::Data<rate_limit::RateLimiter>>,
     /// Methods per route, for `Allow` headers.
@@ -128,6 +130,7 @@ impl AppState {
             address_limit: web::Data::new(auth::throttle::AddressLimit::new(0)),
             proxies: web::Data::new(http::TrustedProxies::default()),
             rate_limiter: None,
+            draining: web::Data::new(health::Draining::default()),
             allowed: web::Data::new(openapi::allowed_methods()),
             keys: web::Data::new(keys),
             passwords: web::Data::new(passwords),
@@ -253,6 +256,7 @@ pub fn app(
         .app_data(state.standings)
         .app_data(state.address_limit)
         .app_data(state.proxies)
+        .app_data(state.draining)
         .configure(|cfg| {
             if let Some(limiter) = limiter {
                 cfg.app_data(limiter);
@@ -311,4 +315,39 @@ pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io:
         server
     };
     Ok(server.run())
+}
+
+/// Serves until SIGTERM or SIGINT, then shuts down gracefully: `/readyz` answers 503, no
+/// new connection is accepted, the requests in flight finish (for at most `grace`; the
+/// batched writes they wait for are done with them), and the function returns.
+pub async fn serve_until_signalled(
+    listener: TcpListener,
+    state: AppState,
+    workers: usize,
+    grace: std::time::Duration,
+) -> std::io::Result<()> {
+    let draining = state.draining.clone();
+    let server = HttpServer::new(move || app(state.clone()))
+        .listen(listener)?
+        .disable_signals()
+        .shutdown_timeout(grace.as_secs().max(1));
+    let server = if workers > 0 {
+        server.workers(workers)
+    } else {
+        server
+    }
+    .run();
+    let handle = server.handle();
+    tokio::spawn(async move {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("a SIGTERM handler");
+        tokio::select! {
+            _ = terminate.recv() => tracing::info!("SIGTERM: finishing the requests in flight"),
+            _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT: finishing the requests in flight"),
+        }
+        draining.set();
+        handle.stop(true).await;
+    });
+    server.await
 }

@@ -22,7 +22,10 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-#[expect(clippy::large_enum_variant, reason = "parsed once at start; boxing buys nothing")]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once at start; boxing buys nothing"
+)]
 enum Command {
     /// Create the database if missing, apply migrations, and serve the API.
     Serve(Config),
@@ -57,7 +60,15 @@ async fn main() -> anyhow::Result<()> {
         // At debug level the PostgreSQL driver may log statements and their parameters,
         // which include password and refresh-token hashes: never let it.
         .add_directive("tokio_postgres=info".parse()?);
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    // `SLIPWAY_LOG_FORMAT=json`: one JSON object per line, for a log collector.
+    if std::env::var("SLIPWAY_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
     match Cli::parse().command {
         Command::Serve(config) => serve(config).await,
         Command::Migrate(db) => prepare_database(&db.database_url).await,
@@ -164,7 +175,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let listener =
         TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, "serving");
-    slipway::serve(listener, state, config.workers)?.await?;
+    slipway::serve_until_signalled(
+        listener,
+        state,
+        config.workers,
+        std::time::Duration::from_secs(config.shutdown_grace_secs),
+    )
+    .await?;
+    tracing::info!("stopped");
     Ok(())
 }
 
