@@ -111,6 +111,11 @@ pub struct Config {
     #[arg(long, env = "SLIPWAY_SHUTDOWN_GRACE_SECS", default_value_t = 20)]
     pub shutdown_grace_secs: u64,
 
+    /// The bearer token `/metrics` asks for; without one, `/metrics` answers only callers
+    /// on this machine (loopback).
+    #[arg(long, env = "SLIPWAY_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
     /// `text` (default) or `json`: one JSON object per log line.
     #[arg(long, env = "SLIPWAY_LOG_FORMAT", default_value = "text")]
     pub log_format: String,

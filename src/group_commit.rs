@@ -19,7 +19,10 @@ use diesel::QueryResult;
 use diesel_async::AsyncPgConnection;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
-use crate::db::Db;
+use crate::{
+    db::Db,
+    metrics::{BATCH_BUCKETS, Histogram},
+};
 
 /// The most writes done in one statement.
 pub const MAX_BATCH: usize = 32;
@@ -72,12 +75,22 @@ struct Pending<W: BatchWrite> {
 /// The queue of one kind of write and its writer tasks (which end when this is dropped).
 pub struct GroupWriter<W: BatchWrite> {
     queue: Option<mpsc::Sender<Pending<W>>>,
+    /// How many writes each batch held (for `/metrics`).
+    sizes: Arc<Histogram>,
 }
 
 impl<W: BatchWrite> GroupWriter<W> {
     /// No writers: every request writes alone.
     pub fn off() -> Self {
-        Self { queue: None }
+        Self {
+            queue: None,
+            sizes: Arc::new(Histogram::new(&BATCH_BUCKETS)),
+        }
+    }
+
+    /// How many writes the batches held so far.
+    pub fn batch_sizes(&self) -> &Histogram {
+        &self.sizes
     }
 
     /// Starts `writers` writer tasks on the current Tokio runtime (none outside one, or
@@ -88,10 +101,18 @@ impl<W: BatchWrite> GroupWriter<W> {
         }
         let (queue, waiting) = mpsc::channel(QUEUE_LENGTH);
         let waiting = Arc::new(Mutex::new(waiting));
+        let sizes = Arc::new(Histogram::new(&BATCH_BUCKETS));
         for _ in 0..writers {
-            tokio::spawn(write_batches::<W>(db.clone(), waiting.clone()));
+            tokio::spawn(write_batches::<W>(
+                db.clone(),
+                waiting.clone(),
+                sizes.clone(),
+            ));
         }
-        Self { queue: Some(queue) }
+        Self {
+            queue: Some(queue),
+            sizes,
+        }
     }
 
     /// Hands the write to the writers and waits for its fate.
@@ -113,7 +134,11 @@ impl<W: BatchWrite> GroupWriter<W> {
 }
 
 /// One writer: takes what is queued, writes it, answers each request; ends with the queue.
-async fn write_batches<W: BatchWrite>(db: Db, waiting: Arc<Mutex<mpsc::Receiver<Pending<W>>>>) {
+async fn write_batches<W: BatchWrite>(
+    db: Db,
+    waiting: Arc<Mutex<mpsc::Receiver<Pending<W>>>>,
+    sizes: Arc<Histogram>,
+) {
     loop {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         if waiting.lock().await.recv_many(&mut batch, MAX_BATCH).await == 0 {
@@ -122,6 +147,7 @@ async fn write_batches<W: BatchWrite>(db: Db, waiting: Arc<Mutex<mpsc::Receiver<
         // Requests that went away before their turn (the client hung up) are not written.
         batch.retain(|p: &Pending<W>| !p.reply.is_closed());
         if !batch.is_empty() {
+            sizes.observe(batch.len() as f64);
             write_batch::<W>(&db, batch).await;
         }
     }

@@ -287,13 +287,23 @@ pub async fn log_request(
     let request_id = Uuid::new_v4();
     let method = req.method().clone();
     let path = req.path().to_owned();
+    let metrics = req
+        .app_data::<web::Data<crate::metrics::Metrics>>()
+        .cloned();
     let started = Instant::now();
     let span = tracing::info_span!("request", %request_id);
     let result = next.call(req).instrument(span.clone()).await;
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     let _entered = span.enter();
+    let record = |route: Option<String>, status: u16| {
+        if let Some(metrics) = &metrics {
+            let route = route.unwrap_or_else(|| "unmatched".to_owned());
+            metrics.record(&route, method.as_str(), status, latency_ms / 1000.0);
+        }
+    };
     match result {
         Ok(mut res) => {
+            record(res.request().match_pattern(), res.status().as_u16());
             tracing::info!(%method, %path, status = res.status().as_u16(), latency_ms, "request");
             if let Ok(value) = HeaderValue::from_str(&request_id.to_string()) {
                 res.headers_mut().insert(REQUEST_ID.clone(), value);
@@ -302,6 +312,8 @@ pub async fn log_request(
         }
         Err(err) => {
             let status = err.as_response_error().status_code().as_u16();
+            // A middleware's error (the deadline) carries no request to ask for its route.
+            record(None, status);
             tracing::info!(%method, %path, status, latency_ms, "request");
             Err(err)
         }

@@ -113,6 +113,9 @@ struct Pages<K, B> {
 pub struct KeptPages<K, B = Bytes> {
     pages: Mutex<Pages<K, B>>,
     budget: usize,
+    /// Reads answered from a kept page, and reads that found none (for `/metrics`).
+    hits: std::sync::atomic::AtomicU64,
+    misses: std::sync::atomic::AtomicU64,
 }
 
 fn footprint<K: PageKey, B: PageBody>(key: &K, body: &B) -> usize {
@@ -129,7 +132,15 @@ impl<K: PageKey, B: PageBody> KeptPages<K, B> {
                 bytes: 0,
             }),
             budget,
+            hits: Default::default(),
+            misses: Default::default(),
         }
+    }
+
+    /// Reads answered from a kept page, and reads that found none, so far.
+    pub fn hits_and_misses(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (self.hits.load(Relaxed), self.misses.load(Relaxed))
     }
 
     /// Whether pages are kept at all.
@@ -139,12 +150,21 @@ impl<K: PageKey, B: PageBody> KeptPages<K, B> {
 
     /// The page kept for `key`, if it was read under `version`.
     pub fn get(&self, key: &K, version: i64) -> Option<B> {
-        let pages = self.lock();
-        pages
-            .by_key
-            .get(key)
-            .filter(|page| page.version == version)
-            .map(|page| page.body.clone())
+        let found = {
+            let pages = self.lock();
+            pages
+                .by_key
+                .get(key)
+                .filter(|page| page.version == version)
+                .map(|page| page.body.clone())
+        };
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        found
     }
 
     /// Keeps `body`, read under `version`, for `key`, evicting the oldest pages beyond

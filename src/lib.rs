@@ -16,6 +16,7 @@ pub mod health;
 pub mod http;
 pub mod jobs;
 pub mod kept_pages;
+pub mod metrics;
 pub mod money;
 pub mod openapi;
 pub mod organizations;
@@ -83,6 +84,10 @@ pub struct AppState {
     pub address_limit: web::Data<auth::throttle::AddressLimit>,
     /// The balancers whose `X-Forwarded-For` names the client.
     pub proxies: web::Data<http::TrustedProxies>,
+    /// Request counts and latencies, for `/metrics`.
+    pub metrics: web::Data<metrics::Metrics>,
+    /// Who may read `/metrics`.
+    pub metrics_access: web::Data<metrics::MetricsAccess>,
     /// Set while the instance shuts down (`/readyz` answers 503).
     pub draining: web::Data<health::Draining>,
     /// Requests per caller and minute (none counted unless configured).
@@ -131,6 +136,8 @@ impl AppState {
             proxies: web::Data::new(http::TrustedProxies::default()),
             rate_limiter: None,
             draining: web::Data::new(health::Draining::default()),
+            metrics: web::Data::new(metrics::Metrics::default()),
+            metrics_access: web::Data::new(metrics::MetricsAccess::default()),
             allowed: web::Data::new(openapi::allowed_methods()),
             keys: web::Data::new(keys),
             passwords: web::Data::new(passwords),
@@ -257,6 +264,8 @@ pub fn app(
         .app_data(state.address_limit)
         .app_data(state.proxies)
         .app_data(state.draining)
+        .app_data(state.metrics)
+        .app_data(state.metrics_access)
         .configure(|cfg| {
             if let Some(limiter) = limiter {
                 cfg.app_data(limiter);
@@ -270,6 +279,7 @@ pub fn app(
         .app_data(state.booking_writer)
         .configure(http::configure_extractors)
         .configure(health::routes)
+        .configure(metrics::routes)
         .configure(openapi::docs_routes)
         .configure(crate::web_app::routes)
         .service(

@@ -168,6 +168,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .with_attachments(storage, config.max_upload_mb << 20)
         .with_login_limit(config.login_limit_per_min, config.trusted_proxies.clone())
         .with_rate_limit(config.rate_limit_per_min)
+        .with_metrics_token(config.metrics_token.clone())
         .with_timeouts(
             config.db.timeouts(),
             std::time::Duration::from_secs(config.body_timeout_secs),

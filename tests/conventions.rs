@@ -318,3 +318,73 @@ async fn the_docs_page_is_served_with_its_assets() {
         assert!(resp.bytes().await.unwrap().len() > 50, "{asset}");
     }
 }
+
+#[tokio::test]
+async fn metrics_count_requests_per_route_and_show_the_pool_and_the_writers() {
+    let app = TestApp::spawn().await;
+    let manager = app.manager().await;
+    for _ in 0..3 {
+        app.get("/api/v1/jobs", &manager.token).await.expect(200);
+    }
+    app.get(
+        &format!("/api/v1/jobs/{}", uuid::Uuid::new_v4()),
+        &manager.token,
+    )
+    .await
+    .expect(404);
+    // From this machine it is served; the text is Prometheus's.
+    let reply = app
+        .http
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status().as_u16(), 200);
+    assert!(
+        reply.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = reply.text().await.unwrap();
+    for line in [
+        r#"slipway_http_requests_seconds_count{route="/api/v1/jobs",method="GET",status="2xx"} 3"#,
+        r#"slipway_http_requests_seconds_count{route="/api/v1/jobs/{id}",method="GET",status="4xx"} 1"#,
+        r#"slipway_db_pool_connections{state="max"} 8"#,
+        r#"slipway_password_checks{state="waiting"} 0"#,
+        r#"slipway_group_writer_batch_size_count{kind="work_logs"}"#,
+        r#"slipway_kept_pages_reads_total{kind="jobs",result="hit"}"#,
+    ] {
+        assert!(text.contains(line), "{line} missing from:\n{text}");
+    }
+    assert!(text.contains(r#"slipway_http_requests_seconds_bucket{route="/api/v1/jobs",method="GET",status="2xx",le="+Inf"} 3"#));
+}
+
+#[tokio::test]
+async fn metrics_need_their_token_once_one_is_set() {
+    let app = TestApp::spawn_with(|state| {
+        state.with_metrics_token(Some("scrape-me-0123456789".to_owned()))
+    })
+    .await;
+    let url = format!("{}/metrics", app.address);
+    assert_eq!(
+        app.http.get(&url).send().await.unwrap().status().as_u16(),
+        404
+    );
+    let wrong = app
+        .http
+        .get(&url)
+        .bearer_auth("guess")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status().as_u16(), 404);
+    let right = app
+        .http
+        .get(&url)
+        .bearer_auth("scrape-me-0123456789")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(right.status().as_u16(), 200);
+}
