@@ -90,10 +90,13 @@ impl Histogram {
     }
 }
 
+/// A route template, a method and a status class (`2xx`).
+type RouteKey = (String, String, &'static str);
+
 /// The request counters of one instance.
 #[derive(Debug, Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, &'static str), std::sync::Arc<Histogram>>>,
+    requests: Mutex<BTreeMap<RouteKey, std::sync::Arc<Histogram>>>,
 }
 
 impl Metrics {
