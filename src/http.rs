@@ -124,6 +124,11 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Json<T
             if contains_nul(&value) {
                 return Err(ApiError::Malformed(NUL_REFUSED.to_owned()).into());
             }
+            let mut out_of_range = Vec::new();
+            dates_out_of_range(&value, "", &mut out_of_range);
+            if !out_of_range.is_empty() {
+                return Err(ApiError::Validation(out_of_range).into());
+            }
             serde_json::from_value(value).map(Json).map_err(|e| {
                 ApiError::Malformed(format!("The body does not match the expected shape: {e}"))
                     .into()
@@ -133,6 +138,67 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Json<T
 }
 
 const NUL_REFUSED: &str = "Text may not contain the NUL character (U+0000).";
+
+/// The years a date or time of the yard may fall in: a repair job, a booking or a shift
+/// outside them is a typing error, and PostgreSQL could not store every year chrono reads.
+pub const YEARS: std::ops::RangeInclusive<i64> = 1900..=2200;
+
+/// The year of a string that reads as a date (`2026-12-01`) or an instant
+/// (`2026-12-01T08:00:00Z`), extended years (`+20260-...`) included, if it is one.
+fn year_of(text: &str) -> Option<i64> {
+    let (sign, rest) = match text.as_bytes().first() {
+        Some(b'+') => (1, &text[1..]),
+        Some(b'-') => (-1, &text[1..]),
+        _ => (1, text),
+    };
+    let (year, tail) = rest.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let month_day = tail.get(..5)?;
+    let after = &tail[5..];
+    let is_date = year.len() >= 4
+        && digits(year)
+        && digits(&month_day[..2])
+        && month_day.as_bytes()[2] == b'-'
+        && digits(&month_day[3..])
+        && (after.is_empty() || after.starts_with(['T', 't', ' ']));
+    is_date.then(|| sign * year.parse::<i64>().unwrap_or(i64::MAX))
+}
+
+/// The fields of a JSON body holding a date or instant outside [`YEARS`].
+fn dates_out_of_range(
+    value: &serde_json::Value,
+    path: &str,
+    found: &mut Vec<crate::error::FieldError>,
+) {
+    match value {
+        serde_json::Value::String(s) if year_of(s).is_some_and(|y| !YEARS.contains(&y)) => {
+            found.push(crate::error::FieldError::new(
+                path,
+                format!(
+                    "must fall between the years {} and {}",
+                    YEARS.start(),
+                    YEARS.end()
+                ),
+            ));
+        }
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                let path = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                dates_out_of_range(v, &path, found);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                dates_out_of_range(v, &format!("{path}[{i}]"), found);
+            }
+        }
+        _ => {}
+    }
+}
 
 /// Whether any string (or key) in a JSON value holds a NUL character, which PostgreSQL
 /// text cannot store.
@@ -147,16 +213,69 @@ fn contains_nul(value: &serde_json::Value) -> bool {
     }
 }
 
-/// Refuses a query string carrying a NUL character (`%00`) before any handler sees it:
-/// PostgreSQL text cannot hold one, and no filter means it.
+/// What is wrong with a query string before any handler reads it: a NUL character (`%00`,
+/// which PostgreSQL text cannot hold and no filter means), a value that is not UTF-8 once
+/// decoded (400), or a date or instant outside [`YEARS`] (422).
+fn query_problem(query: &str) -> Option<ApiError> {
+    if query.contains('\0') || query.to_ascii_lowercase().contains("%00") {
+        return Some(ApiError::Malformed(NUL_REFUSED.to_owned()));
+    }
+    let mut out_of_range = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let decode = |text: &str| String::from_utf8(percent_decoded(&text.replace('+', " "))).ok();
+        let Some(name) = decode(name) else {
+            return Some(ApiError::Malformed(
+                "The query string is not UTF-8 text once decoded.".into(),
+            ));
+        };
+        let Some(value) = decode(value) else {
+            return Some(ApiError::Malformed(format!(
+                "The query parameter `{name}` is not UTF-8 text once decoded."
+            )));
+        };
+        if year_of(&value).is_some_and(|y| !YEARS.contains(&y)) {
+            out_of_range.push(crate::error::FieldError::new(
+                name,
+                format!(
+                    "must fall between the years {} and {}",
+                    YEARS.start(),
+                    YEARS.end()
+                ),
+            ));
+        }
+    }
+    (!out_of_range.is_empty()).then_some(ApiError::Validation(out_of_range))
+}
+
+/// The bytes `%XX` sequences stand for (others kept as they are).
+fn percent_decoded(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Refuses a bad query string (see [`query_problem`]) before any handler sees it.
 pub async fn refuse_nul_in_query(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, Error> {
-    let query = req.query_string();
-    if query.contains('\0') || query.to_ascii_lowercase().contains("%00") {
-        let response =
-            actix_web::ResponseError::error_response(&ApiError::Malformed(NUL_REFUSED.to_owned()));
+    if let Some(problem) = query_problem(req.query_string()) {
+        let response = actix_web::ResponseError::error_response(&problem);
         return Ok(req.into_response(response).map_into_right_body());
     }
     Ok(next.call(req).await?.map_into_left_body())
@@ -384,4 +503,47 @@ impl actix_web::FromRequest for IfMatch {
 /// The `ETag` header for a version.
 pub fn etag(version: i32) -> (actix_web::http::header::HeaderName, String) {
     (actix_web::http::header::ETAG, format!("\"{version}\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_is_refused_for_nul_bad_utf8_and_years_out_of_range() {
+        assert!(query_problem("q=Hellas%20Trader&limit=5").is_none());
+        assert!(query_problem("from=2026-12-01T00:00:00Z&to=2027-02-01T00:00:00Z").is_none());
+        assert!(matches!(
+            query_problem("q=%00"),
+            Some(ApiError::Malformed(_))
+        ));
+        assert!(matches!(
+            query_problem("q=%C3%28"),
+            Some(ApiError::Malformed(_))
+        ));
+        assert!(matches!(
+            query_problem("q=%FF"),
+            Some(ApiError::Malformed(_))
+        ));
+        assert!(matches!(
+            query_problem("date=3000-01-01"),
+            Some(ApiError::Validation(e)) if e[0].field == "date"
+        ));
+        assert!(matches!(
+            query_problem("from=1899-12-31T23:59:59Z"),
+            Some(ApiError::Validation(_))
+        ));
+        // A plain number or a word is no date.
+        assert!(query_problem("q=3000&limit=50").is_none());
+    }
+
+    #[test]
+    fn body_dates_out_of_range_are_named_by_their_field() {
+        let body = serde_json::json!({"starts_at": "2026-03-01T08:00:00Z", "ends_at": "9999-03-01T08:00:00Z",
+            "notes": "see 1850-01-01", "nested": {"on": "1801-05-05"}});
+        let mut found = Vec::new();
+        dates_out_of_range(&body, "", &mut found);
+        let fields: Vec<&str> = found.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["ends_at", "nested.on"]);
+    }
 }

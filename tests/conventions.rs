@@ -388,3 +388,56 @@ async fn metrics_need_their_token_once_one_is_set() {
         .unwrap();
     assert_eq!(right.status().as_u16(), 200);
 }
+
+#[tokio::test]
+async fn dates_outside_the_years_1900_to_2200_and_undecodable_queries_are_refused() {
+    let app = TestApp::spawn().await;
+    let manager = app.manager().await;
+    let org = app.organization(&manager, "Piraeus Bulk", "GR").await;
+    let vessel = app.vessel(&manager, org).await;
+    let dock = app
+        .dock(&manager, "Dry Dock No. 1", (320.0, 55.0, 14.0), None)
+        .await;
+    let far = app
+        .post(
+            "/api/v1/dock-bookings",
+            &manager.token,
+            serde_json::json!({"dock_id": dock, "vessel_id": vessel, "starts_at": "2026-03-01T08:00:00Z", "ends_at": "+20260-03-01T08:00:00Z"}),
+        )
+        .await
+        .expect_problem(422, "validation-failed");
+    assert_eq!(far.body["errors"][0]["field"], "ends_at");
+    let refused = app
+        .post(
+            "/api/v1/dock-bookings",
+            &manager.token,
+            serde_json::json!({"dock_id": dock, "vessel_id": vessel, "starts_at": "2026-03-01T08:00:00Z", "ends_at": "2999-03-01T08:00:00Z"}),
+        )
+        .await
+        .expect_problem(422, "validation-failed");
+    assert_eq!(refused.body["errors"][0]["field"], "ends_at");
+    let job = app
+        .post(
+            "/api/v1/jobs",
+            &manager.token,
+            serde_json::json!({"vessel_id": vessel, "title": "Survey", "description": "", "priority": "low", "requested_start": "1850-01-01T00:00:00Z"}),
+        )
+        .await
+        .expect_problem(422, "validation-failed");
+    assert_eq!(job.body["errors"][0]["field"], "requested_start");
+    // Nothing was stored by the refusals.
+    let bookings = app
+        .get("/api/v1/dock-bookings", &manager.token)
+        .await
+        .expect(200);
+    assert_eq!(bookings.body["items"], serde_json::json!([]));
+    app.get(
+        "/api/v1/reports/dock-utilization?from=1800-01-01T00:00:00Z&to=2026-01-01T00:00:00Z",
+        &manager.token,
+    )
+    .await
+    .expect_problem(422, "validation-failed");
+    app.get("/api/v1/vessels?q=%C3%28", &manager.token)
+        .await
+        .expect_problem(400, "malformed-request");
+}

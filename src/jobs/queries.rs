@@ -333,7 +333,8 @@ pub fn to_view((job, vessel): JobRow) -> JobView {
 
 /// Progress as shown: one decimal.
 pub fn shown_progress(progress: f64) -> f64 {
-    (progress * 10.0).round() / 10.0
+    // `+ 0.0` turns a rounded -0.0 into 0.0.
+    (progress * 10.0).round() / 10.0 + 0.0
 }
 
 /// The SQL type of a [`JobRow`].

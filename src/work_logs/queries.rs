@@ -631,5 +631,6 @@ pub async fn day_report(
 
 /// Hours to two decimals, as shown.
 pub fn round2(hours: f64) -> f64 {
-    (hours * 100.0).round() / 100.0
+    // `+ 0.0` turns a rounded -0.0 into 0.0: a report never says "-0 hours".
+    (hours * 100.0).round() / 100.0 + 0.0
 }
