@@ -127,11 +127,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     } else {
         config.hash_concurrency
     };
-    // A hash takes ~40 ms of a core and its slot rests in proportion to the CPU share:
-    // two seconds of hashing is about this many checks waiting.
+    // A hash takes ~60 ms of a busy core and its slot rests in proportion to the CPU
+    // share: about a second and a half of hashing is this many checks waiting, so an
+    // admitted sign-in is answered within 2 s (bench/login_storm.py).
     let queue = if config.hash_queue == 0 {
-        let per_hash_ms = 40 * 100 / u64::from(config.hash_cpu_percent.max(1));
-        (hashers as u64 * 2000 / per_hash_ms.max(1)).max(1) as usize
+        let per_hash_ms = 60 * 100 / u64::from(config.hash_cpu_percent.max(1));
+        (hashers as u64 * 1500 / per_hash_ms.max(1)).max(1) as usize
     } else {
         config.hash_queue
     };

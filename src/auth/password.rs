@@ -60,6 +60,16 @@ pub fn rest_after(busy: Duration, cpu_percent: u32) -> Duration {
     busy * (100 - percent) / percent
 }
 
+/// A place among the password checks in flight; given back when dropped.
+#[derive(Debug)]
+pub struct Admission(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
 /// The password hasher shared by all workers.
 #[derive(Clone)]
 pub struct Passwords {
@@ -68,6 +78,8 @@ pub struct Passwords {
     /// is told at once to come back (503) instead of queueing behind a storm.
     waiting: Arc<std::sync::atomic::AtomicUsize>,
     max_waiting: usize,
+    /// How many hashes run at once.
+    permits_total: usize,
     /// The share of a core each slot may use (1-100).
     cpu_percent: u32,
     /// Verified against when the email is unknown, so both answers take the same time.
@@ -82,6 +94,7 @@ impl Passwords {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
             waiting: Arc::default(),
             max_waiting: usize::MAX,
+            permits_total: concurrency.max(1),
             cpu_percent: 100,
             decoy_hash: decoy.into(),
         })
@@ -95,13 +108,14 @@ impl Passwords {
         self
     }
 
-    /// Lets at most `max` hashes wait for a slot; one more is refused with 503 at once.
+    /// Lets at most `max` password checks wait beyond those hashing; one more sign-in is
+    /// refused with 503 at once (see [`Passwords::admit`]).
     pub fn with_queue(mut self, max: usize) -> Self {
         self.max_waiting = max;
         self
     }
 
-    /// How many hashes wait for a slot now.
+    /// How many password checks are in flight now (admitted, not yet done).
     pub fn waiting(&self) -> usize {
         self.waiting.load(std::sync::atomic::Ordering::Relaxed)
     }
@@ -111,18 +125,24 @@ impl Passwords {
         self.permits.available_permits()
     }
 
-    async fn slot(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+    /// Takes a place among the password checks in flight (from the first database read
+    /// of a sign-in to the end of its hash), or refuses at once (503) when the queue is
+    /// full: a sign-in beyond it neither waits for a connection nor for a slot.
+    pub fn admit(&self) -> Result<Admission, ApiError> {
         use std::sync::atomic::Ordering;
-        if let Ok(free) = Arc::clone(&self.permits).try_acquire_owned() {
-            return Ok(free);
-        }
-        if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.max_waiting {
-            self.waiting.fetch_sub(1, Ordering::AcqRel);
+        let in_flight = self.waiting.fetch_add(1, Ordering::AcqRel);
+        let admission = Admission(self.waiting.clone());
+        if in_flight >= self.max_waiting.saturating_add(self.permits_total) {
             return Err(ApiError::Busy);
         }
-        let slot = Arc::clone(&self.permits).acquire_owned().await;
-        self.waiting.fetch_sub(1, Ordering::AcqRel);
-        Ok(slot.map_err(anyhow::Error::from)?)
+        Ok(admission)
+    }
+
+    async fn slot(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+        Ok(Arc::clone(&self.permits)
+            .acquire_owned()
+            .await
+            .map_err(anyhow::Error::from)?)
     }
 
     /// Gives the slot back after its rest, without holding up the caller.
@@ -210,23 +230,17 @@ mod tests {
         assert_eq!(unrested.free_slots(), 1);
     }
 
-    #[tokio::test]
-    async fn beyond_the_queue_a_hash_is_refused_at_once() {
+    #[test]
+    fn beyond_the_queue_a_check_is_refused_at_once() {
+        // One slot, one place in the queue: two checks in flight, the third refused.
         let passwords = Passwords::new(1).expect("hasher").with_queue(1);
-        let held = passwords.occupy().await.expect("the one slot");
-        let queued = {
-            let passwords = passwords.clone();
-            tokio::spawn(async move { passwords.verify("x".to_owned(), None).await })
-        };
-        while passwords.waiting() == 0 {
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
-        let started = std::time::Instant::now();
-        let refused = passwords.verify("y".to_owned(), None).await;
-        assert!(matches!(refused, Err(ApiError::Busy)), "{refused:?}");
-        assert!(started.elapsed() < Duration::from_millis(50));
-        drop(held);
-        assert!(queued.await.unwrap().is_ok(), "the queued one still runs");
+        let first = passwords.admit().expect("hashing");
+        let second = passwords.admit().expect("queued");
+        assert!(matches!(passwords.admit(), Err(ApiError::Busy)));
+        assert_eq!(passwords.waiting(), 2);
+        drop(first);
+        let third = passwords.admit().expect("room again");
+        drop((second, third));
         assert_eq!(passwords.waiting(), 0);
     }
 

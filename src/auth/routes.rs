@@ -153,6 +153,8 @@ pub(super) async fn sign_in(
     if let Some(limit) = limit {
         limit.check(address)?;
     }
+    // A place in the queue of password checks first: past it, 503 before any read.
+    let _admission = passwords.admit()?;
     let email_key = email.trim().to_lowercase();
     let (attempt, user) = {
         let mut conn = db.get().await?;
