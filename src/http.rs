@@ -139,6 +139,10 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Json<T
 
 const NUL_REFUSED: &str = "Text may not contain the NUL character (U+0000).";
 
+/// The longest value a query parameter may have: filters, search texts and cursors are
+/// short; a longer value is refused (422) before any handler reads it.
+pub const MAX_QUERY_VALUE_CHARS: usize = 1000;
+
 /// The years a date or time of the yard may fall in: a repair job, a booking or a shift
 /// outside them is a typing error, and PostgreSQL could not store every year chrono reads.
 pub const YEARS: std::ops::RangeInclusive<i64> = 1900..=2200;
@@ -234,7 +238,12 @@ fn query_problem(query: &str) -> Option<ApiError> {
                 "The query parameter `{name}` is not UTF-8 text once decoded."
             )));
         };
-        if year_of(&value).is_some_and(|y| !YEARS.contains(&y)) {
+        if value.chars().count() > MAX_QUERY_VALUE_CHARS {
+            out_of_range.push(crate::error::FieldError::new(
+                name,
+                format!("must be at most {MAX_QUERY_VALUE_CHARS} characters"),
+            ));
+        } else if year_of(&value).is_some_and(|y| !YEARS.contains(&y)) {
             out_of_range.push(crate::error::FieldError::new(
                 name,
                 format!(

@@ -38,6 +38,7 @@ pub struct LoginRequest {
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     /// The refresh token from the last login or refresh.
+    #[schema(max_length = 128)]
     pub refresh_token: String,
 }
 
@@ -230,6 +231,7 @@ pub(super) async fn rotate(
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 204, description = "Logged out"),
+        (status = 422, description = "Not a refresh token at all (too long)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn logout(
     db: web::Data<Db>,
@@ -239,8 +241,12 @@ pub async fn logout(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Revokes the family of a refresh token, if the token is known.
+/// Revokes the family of a refresh token, if the token is known. A value longer than
+/// any refresh token is refused (422): it is no token, known or not.
 pub(super) async fn revoke(db: &Db, refresh_token: &str) -> Result<(), ApiError> {
+    if refresh_token.chars().count() > super::tokens::MAX_REFRESH_TOKEN_CHARS {
+        return Err(ApiError::invalid("refresh_token", "is not a refresh token"));
+    }
     let hash = refresh_token_hash(refresh_token);
     let mut conn = db.get().await?;
     if let Some(family) = queries::family_of(&mut conn, &hash).await? {

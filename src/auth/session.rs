@@ -213,6 +213,7 @@ pub async fn refresh_session(
     ),
     responses(
         (status = 204, description = "Signed out (also when there was no session)"),
+        (status = 422, description = "A cookie that is no refresh token at all (too long)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "From another origin, or without `X-Slipway-Session: 1`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn end_session(

@@ -15,6 +15,10 @@ use super::Role;
 pub const ISSUER: &str = "slipway";
 /// The `aud` claim of every token this service signs.
 pub const AUDIENCE: &str = "slipway-api";
+/// The longest refresh token the service reads (its own are 43 characters): anything
+/// longer is refused without a lookup.
+pub const MAX_REFRESH_TOKEN_CHARS: usize = 128;
+
 /// Shortest accepted signing secret, in bytes.
 pub const MIN_SECRET_BYTES: usize = 32;
 

@@ -29,6 +29,13 @@ impl Modify for BearerScheme {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
+                    .description(Some(
+                        "An access token from `POST /auth/login` or `/auth/session`: a JWT \
+                         signed with HS256 only (no other algorithm, never `none`), with \
+                         `exp`, `iss`, `aud` and `sub` required, `nbf` checked, `crit` refused, \
+                         15 minutes' life, revocable at once: as RFC8725 (JWT best current \
+                         practices) asks.",
+                    ))
                     .build(),
             ),
         );
@@ -81,6 +88,9 @@ impl Modify for CommonResponses {
                     responses
                         .entry("400".into())
                         .or_insert_with(|| problem("Malformed path, query or body"));
+                    responses.entry("422".into()).or_insert_with(|| {
+                        problem("Invalid values (a date outside the years 1900-2200, a query value over 1000 characters, ...)")
+                    });
                 }
                 if secured {
                     responses
@@ -236,7 +246,235 @@ impl OpenApiJson {
     pub fn render() -> anyhow::Result<Self> {
         let mut doc = serde_json::to_value(ApiDoc::openapi())?;
         fix_link_keys(&mut doc);
+        limits::document(&mut doc);
         Ok(Self(serde_json::to_string_pretty(&doc)?))
+    }
+}
+
+/// The limits the server keeps, written into the document where the annotations do not
+/// say them: string lengths, array sizes, integer ranges, and the rate-limit headers of
+/// every API answer.
+mod limits {
+    use serde_json::{Value, json};
+
+    /// Longest text of a field whose own rule is not written here: a body is 64 KiB at
+    /// most, so no string in it is longer.
+    const BODY_CHARS: u64 = 64 * 1024;
+    /// Longest value of a query parameter (see `crate::http::MAX_QUERY_VALUE_CHARS`).
+    const QUERY_CHARS: u64 = crate::http::MAX_QUERY_VALUE_CHARS as u64;
+    /// Longest refresh token the service takes (its own are 43 characters).
+    const TOKEN_CHARS: u64 = crate::auth::tokens::MAX_REFRESH_TOKEN_CHARS as u64;
+
+    /// Known lengths, by field name: only where the server counts the text as sent (a
+    /// limit counted after trimming could accept a longer text than a written maximum, so
+    /// those keep the body's bound), or where a longer text cannot be valid at all.
+    fn max_length(field: &str, format: Option<&str>) -> u64 {
+        match (field, format) {
+            (_, Some("uuid")) => 36,
+            (_, Some("date")) => 10,
+            (_, Some("date-time")) => 40,
+            (_, Some("binary")) => 25 * 1024 * 1024,
+            ("password" | "new_password" | "current_password", _) => 128,
+            ("description", _) => 20_000,
+            ("note" | "notes" | "decision_note", _) => 2_000,
+            ("caption", _) => 500,
+            ("class_society", _) => 100,
+            ("currency", _) => 3,
+            ("country" | "flag", _) => 2,
+            ("sha256", _) => 64,
+            ("access_token", _) => 4_096,
+            ("refresh_token", _) => TOKEN_CHARS,
+            ("cursor" | "next_cursor", _) => 200,
+            _ => BODY_CHARS,
+        }
+    }
+
+    /// Known sizes of arrays, by field name.
+    fn max_items(field: &str, parent: &str) -> Option<u64> {
+        match (parent, field) {
+            (p, "items") if p.starts_with("Page_") => Some(200),
+            ("Problem", "errors") => Some(64),
+            ("Problem", "allowed_targets") | ("AllowedMoves", "moves") => Some(9),
+            ("TradeVolume", "years") => Some(101),
+            ("YearVolume", "by_country") => Some(249),
+            _ => None,
+        }
+    }
+
+    /// Ranges of integers, by field name, else by their format.
+    fn range(field: &str, format: Option<&str>) -> (i64, i64) {
+        match field {
+            "progress_percent" => (0, 100),
+            "status" => (100, 599),
+            "year" | "year_built" | "from_year" | "to_year" => (1800, 2200),
+            "limit" => (1, 200),
+            _ => match format {
+                Some("int32") => (0, i64::from(i32::MAX)),
+                _ => (0, i64::MAX),
+            },
+        }
+    }
+
+    fn is(schema: &Value, kind: &str) -> bool {
+        match &schema["type"] {
+            Value::String(t) => t == kind,
+            Value::Array(ts) => ts.iter().any(|t| t == kind),
+            _ => false,
+        }
+    }
+
+    /// Walks a schema (and the schemas inside it), filling in what is missing.
+    fn schema(value: &mut Value, field: &str, parent: &str) {
+        let Some(object) = value.as_object_mut() else {
+            return;
+        };
+        let format = object
+            .get("format")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let snapshot = Value::Object(object.clone());
+        if is(&snapshot, "string")
+            && !object.contains_key("maxLength")
+            && !object.contains_key("enum")
+            && !object.contains_key("const")
+        {
+            object.insert(
+                "maxLength".into(),
+                json!(max_length(field, format.as_deref())),
+            );
+        }
+        if is(&snapshot, "integer") {
+            let (low, high) = range(field, format.as_deref());
+            object.entry("minimum").or_insert(json!(low));
+            object.entry("maximum").or_insert(json!(high));
+        }
+        if is(&snapshot, "array")
+            && !object.contains_key("maxItems")
+            && let Some(n) = max_items(field, parent)
+        {
+            object.insert("maxItems".into(), json!(n));
+        }
+        if let Some(Value::Object(properties)) = object.get_mut("properties") {
+            for (name, property) in properties.iter_mut() {
+                schema(property, name, parent);
+            }
+        }
+        for key in ["items", "additionalProperties", "propertyNames"] {
+            if let Some(inner) = object.get_mut(key) {
+                schema(inner, field, parent);
+            }
+        }
+        for key in ["oneOf", "anyOf", "allOf"] {
+            if let Some(Value::Array(options)) = object.get_mut(key) {
+                for option in options {
+                    schema(option, field, parent);
+                }
+            }
+        }
+    }
+
+    /// Fills in the document's limits.
+    pub fn document(doc: &mut Value) {
+        if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+            for (name, value) in schemas.iter_mut() {
+                let name = name.clone();
+                schema(value, "", &name);
+            }
+        }
+        let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+            return;
+        };
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for operation in item.values_mut().filter_map(Value::as_object_mut) {
+                if let Some(Value::Array(parameters)) = operation.get_mut("parameters") {
+                    for parameter in parameters.iter_mut() {
+                        let name = parameter["name"].as_str().unwrap_or_default().to_owned();
+                        let Some(s) = parameter.get_mut("schema") else {
+                            continue;
+                        };
+                        // A query, header or cookie value: at most QUERY_CHARS (the server
+                        // refuses longer query values), a session token at most its own
+                        // length; ids and dates by their format.
+                        let format = s.get("format").and_then(Value::as_str).unwrap_or_default();
+                        if is(s, "string")
+                            && s.get("maxLength").is_none()
+                            && s.get("enum").is_none()
+                            && !matches!(format, "uuid" | "date" | "date-time")
+                        {
+                            let max = if name == "slipway_session" {
+                                TOKEN_CHARS
+                            } else {
+                                QUERY_CHARS
+                            };
+                            s["maxLength"] = json!(max);
+                        }
+                        schema(s, &name, "");
+                    }
+                }
+                if let Some(Value::Object(content)) = operation
+                    .get_mut("requestBody")
+                    .and_then(|b| b.get_mut("content"))
+                {
+                    for media in content.values_mut() {
+                        if let Some(s) = media.get_mut("schema") {
+                            schema(s, "", "");
+                        }
+                    }
+                }
+                let Some(Value::Object(responses)) = operation.get_mut("responses") else {
+                    continue;
+                };
+                for (status, response) in responses.iter_mut() {
+                    let Some(response) = response.as_object_mut() else {
+                        continue;
+                    };
+                    if let Some(Value::Object(content)) = response.get_mut("content") {
+                        for media in content.values_mut() {
+                            // A file served: as large as an upload may be.
+                            if let Some(s) = media.get_mut("schema") {
+                                schema(s, "", "");
+                                if s.get("$ref").is_none() && is(s, "string") {
+                                    s["maxLength"] = json!(25 * 1024 * 1024);
+                                }
+                            }
+                        }
+                    }
+                    let headers = response.entry("headers").or_insert_with(|| json!({}));
+                    if let Some(headers) = headers.as_object_mut() {
+                        for (name, header) in headers.iter_mut() {
+                            let name = name.clone();
+                            if let Some(s) = header.get_mut("schema") {
+                                schema(s, &name, "");
+                            }
+                        }
+                        if path.starts_with("/api/")
+                            && (status.starts_with('2') || status.starts_with('4'))
+                        {
+                            headers.entry("RateLimit-Policy").or_insert_with(|| json!({
+                                "description": "The caller's limit: `\"default\";q=<requests>;w=60` (IETF httpapi draft)",
+                                "schema": {"type": "string", "maxLength": 100},
+                            }));
+                            headers.entry("RateLimit").or_insert_with(|| json!({
+                                "description": "Where the caller stands: `\"default\";r=<left>;t=<seconds until the window renews>`",
+                                "schema": {"type": "string", "maxLength": 100},
+                            }));
+                        }
+                        if status == "429" {
+                            headers.entry("Retry-After").or_insert_with(|| json!({
+                                "description": "Seconds until another request may succeed",
+                                "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 86_400},
+                            }));
+                        }
+                        if headers.is_empty() {
+                            response.remove("headers");
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
