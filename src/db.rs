@@ -48,12 +48,12 @@ impl Default for Timeouts {
 }
 
 impl Timeouts {
-    /// The longest a request can wait on the database before its 503: a connection, then a
-    /// statement of a transaction's worth, with a margin. A request still running past it
-    /// is stuck on a database that does not answer at all (a frozen backend, a
-    /// partition), which no server-side timeout ends.
+    /// The longest a request can wait on the database before its 503: a connection and
+    /// one statement's worth, and a second more (8 s by default, so no request waits 10).
+    /// A request still running past it is stuck on a database that does not answer at
+    /// all (a frozen backend, a partition), which no server-side timeout ends.
     pub fn request_deadline(&self) -> std::time::Duration {
-        self.acquire + self.connect + self.statement * 2 + std::time::Duration::from_millis(500)
+        self.acquire + self.statement + std::time::Duration::from_secs(1)
     }
 }
 

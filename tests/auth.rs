@@ -595,3 +595,13 @@ async fn a_token_with_critical_extensions_or_not_yet_valid_is_refused() {
         .await
         .expect(200);
 }
+
+#[tokio::test]
+async fn token_answers_are_never_cached() {
+    let app = TestApp::spawn().await;
+    let session = app.manager().await;
+    let login = app.login(&session.email, PASSWORD).await.expect(200);
+    assert_eq!(login.headers["cache-control"], "no-store");
+    let renewed = refresh(&app, &session.refresh).await.expect(200);
+    assert_eq!(renewed.headers["cache-control"], "no-store");
+}
