@@ -396,8 +396,10 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(AttachmentView::from(found)))
 }
 
-/// Streams stored bytes with the headers every download carries.
+/// Streams stored bytes with the headers every download carries, shown `inline` under
+/// `file_name` (made safe for the header).
 fn download(
+    file_name: &str,
     content_type: &str,
     etag: &str,
     size: u64,
@@ -424,6 +426,9 @@ fn download(
     if content_type == FileKind::Pdf.content_type() {
         // A PDF opened in the browser runs no script of its and cannot reach the app.
         reply.insert_header((header::CONTENT_SECURITY_POLICY, "sandbox"));
+    }
+    if let Ok(disposition) = HeaderValue::from_str(&rules::content_disposition(file_name, true)) {
+        reply.insert_header((header::CONTENT_DISPOSITION, disposition));
     }
     let length = range.map_or(size, |r| r.end - r.start);
     reply.no_chunking(length).streaming(
@@ -490,13 +495,14 @@ pub async fn content(
         .file(&found.sha256, range.clone())
         .await
         .map_err(storage_error)?;
-    let mut reply = download(&found.content_type, &etag, size, range, body);
-    if let Ok(value) = HeaderValue::from_str(&rules::content_disposition(&found.file_name, true)) {
-        reply
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(reply)
+    Ok(download(
+        &found.file_name,
+        &found.content_type,
+        &etag,
+        size,
+        range,
+        body,
+    ))
 }
 
 /// The 320 px JPEG thumbnail of an image (404 for documents).
@@ -527,16 +533,8 @@ pub async fn thumbnail(
         .await
         .map_err(storage_error)?;
     let size = body.meta.size;
-    let mut reply = download("image/jpeg", &etag, size, None, body);
-    if let Ok(value) = HeaderValue::from_str(&rules::content_disposition(
-        &format!("thumbnail-{}.jpg", found.id),
-        true,
-    )) {
-        reply
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(reply)
+    let name = format!("thumbnail-{}.jpg", found.id);
+    Ok(download(&name, "image/jpeg", &etag, size, None, body))
 }
 
 /// Remove an attachment: its uploader within a day, or a manager. The file's bytes go
