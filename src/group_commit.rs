@@ -3,15 +3,17 @@
 //!
 //! At a shift change many technicians log their hours at once, and a planner books docks
 //! for a season in a burst. Done one by one, each write pays for a statement, a
-//! transaction and a WAL flush of its own; done together, they share them. A request hands
-//! its write to the queue and waits; a writer takes everything queued (up to
-//! [`MAX_BATCH`]) and does it with [`BatchWrite::write`]. When nothing else is waiting a
-//! batch is one write, so a quiet yard waits for nobody.
+//! transaction and a WAL flush of its own; done together, they share them.
 //!
-//! A batch fails as a whole (a constraint, even between two of its own writes, a lost
-//! connection): then every request of it is told [`Written::Alone`] and writes alone,
-//! with its single-write statement, getting the answer it would have got with no
-//! batching.
+//! A handler calls [`GroupWriter::write`] and gets its write's own answer, as if it had
+//! written alone; how it was written is this module's business. There is one statement
+//! per kind of write ([`BatchWrite::write`]), and a single write is that statement with
+//! one item. A writer takes everything queued (up to [`MAX_BATCH`]) and writes it; when
+//! nothing else is waiting a batch is one write, so a quiet yard waits for nobody. A
+//! batch fails as a whole (a constraint, even between two of its own items, a lost
+//! connection): then each of its items is written again alone, by its own request, and
+//! gets the answer it would have got with no batching. So it is when batching is off or
+//! the queue is full.
 
 use std::{future::Future, pin::Pin, sync::Arc};
 
@@ -21,6 +23,7 @@ use tokio::sync::{Mutex, mpsc, oneshot};
 
 use crate::{
     db::Db,
+    error::ApiError,
     metrics::{BATCH_BUCKETS, Histogram},
 };
 
@@ -30,7 +33,7 @@ pub const MAX_BATCH: usize = 32;
 /// Writes waiting beyond this many are done alone by their requests.
 const QUEUE_LENGTH: usize = 1024;
 
-/// The rows a batch wrote, each with its write's index in the batch.
+/// The rows a batch wrote, each with its item's index in the batch.
 pub type BatchFuture<'a, R> =
     Pin<Box<dyn Future<Output = QueryResult<Vec<(usize, R)>>> + Send + 'a>>;
 
@@ -42,8 +45,8 @@ pub trait BatchWrite: 'static {
     type Row: Send + 'static;
 
     /// Does all of `items` in one transaction, or none of them (an error); answers the
-    /// rows written, each with the index of its item. An item without a row was not
-    /// written for a reason the writer checks (not the caller's, say, or a misfit).
+    /// rows written, each with the index of its item. An item without a row was left
+    /// out by the statement's own guard (see the kind's documentation).
     fn write<'a>(
         conn: &'a mut AsyncPgConnection,
         items: &'a [&'a Self::Item],
@@ -57,47 +60,39 @@ pub fn by_place<R>(rows: impl IntoIterator<Item = (i64, R)>) -> Vec<(usize, R)> 
         .collect()
 }
 
-/// What became of a write handed to the writers.
-pub enum Written<R> {
-    /// Done.
-    Done(R),
-    /// Not done, for a reason the writer checks; the request explains it.
-    NotDone,
-    /// Not tried: the request does it alone.
-    Alone,
-}
+/// What a writer tells a waiting request: its row (none if the statement left it out),
+/// or that its batch failed and it is to write alone.
+type Fate<R> = Option<Option<R>>;
 
 struct Pending<W: BatchWrite> {
     item: W::Item,
-    reply: oneshot::Sender<Written<W::Row>>,
+    reply: oneshot::Sender<Fate<W::Row>>,
 }
 
-/// The queue of one kind of write and its writer tasks (which end when this is dropped).
+/// One kind of write, done in batches by writer tasks when started (which end when this
+/// is dropped), alone otherwise.
 pub struct GroupWriter<W: BatchWrite> {
+    db: Db,
     queue: Option<mpsc::Sender<Pending<W>>>,
     /// How many writes each batch held (for `/metrics`).
     sizes: Arc<Histogram>,
 }
 
 impl<W: BatchWrite> GroupWriter<W> {
-    /// No writers: every request writes alone.
-    pub fn off() -> Self {
+    /// No writer tasks: every write is done alone.
+    pub fn off(db: Db) -> Self {
         Self {
+            db,
             queue: None,
             sizes: Arc::new(Histogram::new(&BATCH_BUCKETS)),
         }
-    }
-
-    /// How many writes the batches held so far.
-    pub fn batch_sizes(&self) -> &Histogram {
-        &self.sizes
     }
 
     /// Starts `writers` writer tasks on the current Tokio runtime (none outside one, or
     /// for 0).
     pub fn start(db: Db, writers: usize) -> Self {
         if writers == 0 || tokio::runtime::Handle::try_current().is_err() {
-            return Self::off();
+            return Self::off(db);
         }
         let (queue, waiting) = mpsc::channel(QUEUE_LENGTH);
         let waiting = Arc::new(Mutex::new(waiting));
@@ -110,26 +105,40 @@ impl<W: BatchWrite> GroupWriter<W> {
             ));
         }
         Self {
+            db,
             queue: Some(queue),
             sizes,
         }
     }
 
-    /// Hands the write to the writers and waits for its fate.
-    pub async fn write(&self, item: &W::Item) -> Written<W::Row> {
-        let Some(queue) = &self.queue else {
-            return Written::Alone;
-        };
-        let (reply, answer) = oneshot::channel();
-        let pending = Pending {
-            item: item.clone(),
-            reply,
-        };
-        if queue.try_send(pending).is_err() {
-            return Written::Alone;
+    /// How many writes the batches held so far.
+    pub fn batch_sizes(&self) -> &Histogram {
+        &self.sizes
+    }
+
+    /// Writes `item` and answers its row: [`ApiError::NotFound`] if the statement's guard
+    /// left it out, the statement's own error if it failed.
+    pub async fn write(&self, item: W::Item) -> Result<W::Row, ApiError> {
+        if let Some(queue) = &self.queue {
+            let (reply, answer) = oneshot::channel();
+            let pending = Pending {
+                item: item.clone(),
+                reply,
+            };
+            // A full queue, or a writer gone (a panic drops the reply), leaves the
+            // write to be done alone.
+            if queue.try_send(pending).is_ok()
+                && let Ok(Some(row)) = answer.await
+            {
+                return row.ok_or(ApiError::NotFound);
+            }
         }
-        // A writer that is gone (a panic drops the reply) leaves the write to its request.
-        answer.await.unwrap_or(Written::Alone)
+        let mut conn = self.db.get().await?;
+        let rows = W::write(&mut conn, &[&item]).await?;
+        rows.into_iter()
+            .next()
+            .map(|(_, row)| row)
+            .ok_or(ApiError::NotFound)
     }
 }
 
@@ -161,18 +170,18 @@ async fn write_batch<W: BatchWrite>(db: &Db, batch: Vec<Pending<W>>) {
     };
     let Some(rows) = written else {
         for p in batch {
-            let _ = p.reply.send(Written::Alone);
+            let _ = p.reply.send(None);
         }
         return;
     };
-    let mut answers: Vec<Written<W::Row>> = batch.iter().map(|_| Written::NotDone).collect();
+    let mut answers: Vec<Option<W::Row>> = batch.iter().map(|_| None).collect();
     for (index, row) in rows {
         if let Some(answer) = answers.get_mut(index) {
-            *answer = Written::Done(row);
+            *answer = Some(row);
         }
     }
     for (p, answer) in batch.into_iter().zip(answers) {
         // The request may have gone meanwhile; its write stands, as with any write.
-        let _ = p.reply.send(answer);
+        let _ = p.reply.send(Some(answer));
     }
 }

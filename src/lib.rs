@@ -46,7 +46,7 @@ use actix_web::{
 
 use auth::{password::Passwords, tokens::TokenKeys};
 use db::Db;
-use docks::handlers::BookingBatch;
+use docks::queries::BookingBatch;
 use group_commit::GroupWriter;
 use kept_pages::{KeptJobs, KeptPages, ListKey, ReportKey};
 use openapi::OpenApiJson;
@@ -100,10 +100,12 @@ pub struct AppState {
     pub day_reports: web::Data<KeptPages<ReportKey>>,
     /// Jobs read by clients, served again while their organisation's list is unchanged.
     pub job_views: web::Data<KeptJobs>,
-    /// Writes work logs sent at the same moment together.
+    /// Writes work logs sent at the same moment together (once serving).
     pub work_log_writer: web::Data<GroupWriter<WorkLogBatch>>,
-    /// Makes bookings (without a job) requested at the same moment together.
+    /// Makes bookings requested at the same moment together (once serving).
     pub booking_writer: web::Data<GroupWriter<BookingBatch>>,
+    /// Writer tasks per kind of batched write, started by [`serve`].
+    pub batch_writers: usize,
 }
 
 impl AppState {
@@ -145,19 +147,25 @@ impl AppState {
             job_pages: web::Data::new(KeptPages::new(DEFAULT_PAGE_CACHE_BYTES)),
             day_reports: web::Data::new(KeptPages::new(DEFAULT_PAGE_CACHE_BYTES)),
             job_views: web::Data::new(KeptPages::new(DEFAULT_PAGE_CACHE_BYTES)),
-            work_log_writer: web::Data::new(GroupWriter::off()),
-            booking_writer: web::Data::new(GroupWriter::off()),
+            work_log_writer: web::Data::new(GroupWriter::off(db.clone())),
+            booking_writer: web::Data::new(GroupWriter::off(db.clone())),
+            batch_writers: DEFAULT_BATCH_WRITERS,
             db: web::Data::new(db),
-        }
-        .with_batch_writers(DEFAULT_BATCH_WRITERS))
+        })
     }
 
     /// Does each kind of batched write (work logs, bookings) with `writers` writer tasks
-    /// (0: each request writes alone).
+    /// once serving (0: each request writes alone).
     pub fn with_batch_writers(mut self, writers: usize) -> Self {
+        self.batch_writers = writers;
+        self
+    }
+
+    /// Starts the writer tasks of the batched writes (on the current Tokio runtime).
+    fn start_writers(mut self) -> Self {
         let db = self.db.get_ref();
-        self.work_log_writer = web::Data::new(GroupWriter::start(db.clone(), writers));
-        self.booking_writer = web::Data::new(GroupWriter::start(db.clone(), writers));
+        self.work_log_writer = web::Data::new(GroupWriter::start(db.clone(), self.batch_writers));
+        self.booking_writer = web::Data::new(GroupWriter::start(db.clone(), self.batch_writers));
         self
     }
 
@@ -318,6 +326,7 @@ pub fn app(
 
 /// Starts the HTTP server on an already bound listener.
 pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io::Result<Server> {
+    let state = state.start_writers();
     let server = HttpServer::new(move || app(state.clone())).listen(listener)?;
     let server = if workers > 0 {
         server.workers(workers)
@@ -337,6 +346,7 @@ pub async fn serve_until_signalled(
     grace: std::time::Duration,
 ) -> std::io::Result<()> {
     let draining = state.draining.clone();
+    let state = state.start_writers();
     let server = HttpServer::new(move || app(state.clone()))
         .listen(listener)?
         .disable_signals()

@@ -20,7 +20,7 @@ use crate::{
     AppState,
     auth::password::Passwords,
     db::Db,
-    docks::handlers::BookingBatch,
+    docks::queries::BookingBatch,
     error::ApiError,
     group_commit::GroupWriter,
     kept_pages::{KeptJobs, KeptPages, ListKey, ReportKey},

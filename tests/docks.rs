@@ -1099,7 +1099,7 @@ async fn a_batch_of_bookings_is_made_whole_or_not_at_all() {
     // The batch statement itself, past the HTTP layer: one overlap (even inside the
     // batch) books none; otherwise each booking comes back by its place in the batch.
     use chrono::{DateTime, Utc};
-    use slipway::docks::queries::{NewBooking, book_batch};
+    use slipway::docks::queries::{NewBooking, book};
     let y = yard().await;
     let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
     let booking = |vessel: Uuid, starts: &str, ends: &str| NewBooking {
@@ -1115,7 +1115,7 @@ async fn a_batch_of_bookings_is_made_whole_or_not_at_all() {
     let b = booking(y.vessel_b, "2027-05-04T00:00:00Z", "2027-05-05T00:00:00Z");
     let clash = booking(y.vessel_b, "2027-05-02T00:00:00Z", "2027-05-04T00:00:00Z");
     let mut conn = y.app.db.get().await.unwrap();
-    let err = book_batch(&mut conn, &[&a, &b, &clash])
+    let err = book(&mut conn, &[&a, &b, &clash])
         .await
         .expect_err("an overlap inside the batch fails it");
     assert!(
@@ -1126,7 +1126,7 @@ async fn a_batch_of_bookings_is_made_whole_or_not_at_all() {
     let listed = y.app.get(window, &y.manager.token).await.expect(200);
     assert_eq!(listed.body["items"].as_array().unwrap().len(), 0);
 
-    let booked = book_batch(&mut conn, &[&b, &a]).await.unwrap();
+    let booked = book(&mut conn, &[&b, &a]).await.unwrap();
     let mut places: Vec<(usize, Option<String>)> = booked
         .iter()
         .map(|(i, row)| (*i, row.notes.clone()))
@@ -1144,50 +1144,54 @@ async fn a_batch_of_bookings_is_made_whole_or_not_at_all() {
 }
 
 #[tokio::test]
-async fn the_booking_writers_answer_each_booking_by_its_place() {
-    // The writers' own judging, past the HTTP layer: bookings they may not make (a
-    // misfit, an unknown vessel) are left out, and each one made is answered at its own
-    // place in the batch, with its dock's and vessel's names.
+async fn the_booking_writers_answer_each_booking_with_its_own_fate() {
+    // Past the HTTP layer: bookings handed to one writer at once are made together, and
+    // when one of them overlaps another the batch fails and each is made alone, so the
+    // overlapping one alone is refused, with its constraint's conflict.
     use chrono::{DateTime, Utc};
-    use slipway::docks::{handlers::BookingBatch, queries::NewBooking};
-    use slipway::group_commit::BatchWrite;
+    use slipway::docks::queries::{BookingBatch, NewBooking};
+    use slipway::error::{ApiError, ConflictKind};
+    use slipway::group_commit::GroupWriter;
     let y = yard().await;
-    let short = y
-        .app
-        .dock(&y.manager, "Short dock", (180.0, 40.0, 14.0), None)
-        .await;
+    let writer = GroupWriter::<BookingBatch>::start(y.app.db.clone(), 1);
     let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
-    let booking = |dock: Uuid, vessel: Uuid, day: u32| NewBooking {
-        dock_id: dock,
+    let booking = |vessel: Uuid, day: u32, hours: u32| NewBooking {
+        dock_id: y.dock,
         vessel_id: vessel,
         job_id: None,
         starts_at: at(&format!("2027-07-{day:02}T00:00:00Z")),
-        ends_at: at(&format!("2027-07-{day:02}T12:00:00Z")),
+        ends_at: at(&format!("2027-07-{day:02}T{hours:02}:00:00Z")),
         notes: Some(format!("day {day}")),
         created_by: y.manager.user_id,
     };
     let items = [
-        booking(short, y.vessel_a, 1),
-        booking(y.dock, y.vessel_a, 2),
-        booking(y.dock, Uuid::new_v4(), 3),
-        booking(y.dock, y.vessel_b, 4),
+        booking(y.vessel_a, 1, 12),
+        booking(y.vessel_b, 2, 12),
+        booking(y.vessel_a, 3, 12),
+        booking(y.vessel_a, 2, 6),
     ];
-    let refs: Vec<&NewBooking> = items.iter().collect();
-    let mut conn = y.app.db.get().await.unwrap();
-    let mut made: Vec<(usize, String, Uuid)> = BookingBatch::write(&mut conn, &refs)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|(i, (row, dock, _vessel))| {
-            (i, format!("{} {dock}", row.notes.unwrap()), row.vessel_id)
-        })
-        .collect();
-    made.sort();
-    assert_eq!(
-        made,
-        vec![
-            (1, "day 2 Dry Dock No. 1".to_owned(), y.vessel_a),
-            (3, "day 4 Dry Dock No. 1".to_owned(), y.vessel_b),
-        ]
-    );
+    let answers =
+        futures_util::future::join_all(items.iter().map(|i| writer.write(i.clone()))).await;
+    let mut made = Vec::new();
+    let mut refused = 0;
+    for (i, answer) in answers.into_iter().enumerate() {
+        match answer {
+            Ok(row) => {
+                assert_eq!(row.notes, items[i].notes, "booking {i} got its own row");
+                assert_eq!(row.vessel_id, items[i].vessel_id);
+                made.push(i);
+            }
+            Err(ApiError::Conflict {
+                kind: ConflictKind::DockConflict,
+                ..
+            }) => refused += 1,
+            Err(e) => panic!("booking {i}: {e}"),
+        }
+    }
+    assert_eq!(refused, 1, "one of the two bookings of day 2 is refused");
+    assert_eq!(made.len(), 3);
+    assert!(made.contains(&0) && made.contains(&2));
+    let window = "/api/v1/dock-bookings?from=2027-07-01T00:00:00Z&to=2027-08-01T00:00:00Z";
+    let listed = y.app.get(window, &y.manager.token).await.expect(200);
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 3);
 }

@@ -924,7 +924,7 @@ async fn a_batch_of_logs_is_written_whole_or_not_at_all() {
     // The batch statement itself, past the HTTP layer: logs that may be written are, in
     // one transaction, answered by their place; one overlap (even inside the batch)
     // writes none; a task's progress is the batch's last report of it.
-    use slipway::work_logs::queries::{NewWorkLog, log_work_batch};
+    use slipway::work_logs::queries::{NewWorkLog, log_work};
     let f = floor().await;
     let now = Utc::now();
     let tech_user = f.tech.user_id;
@@ -948,7 +948,7 @@ async fn a_batch_of_logs_is_written_whole_or_not_at_all() {
         log(8, None, "b"),
         log(10, Some(30), "c"),
     );
-    let err = log_work_batch(&mut conn, &[&a, &b, &c])
+    let err = log_work(&mut conn, &[&a, &b, &c])
         .await
         .err()
         .expect("an overlap inside the batch fails it");
@@ -960,9 +960,7 @@ async fn a_batch_of_logs_is_written_whole_or_not_at_all() {
 
     let job_before = f.manager_reads(&format!("/api/v1/jobs/{}", f.job)).await;
     let (d, e) = (log(6, Some(70), "d"), log(4, Some(45), "e"));
-    let written = log_work_batch(&mut conn, &[&a, &stranger, &d, &e])
-        .await
-        .unwrap();
+    let written = log_work(&mut conn, &[&a, &stranger, &d, &e]).await.unwrap();
     let mut places: Vec<(usize, String)> = written
         .iter()
         .map(|(i, w)| (*i, w.log.description.clone()))
@@ -989,7 +987,8 @@ async fn a_batch_of_logs_is_written_whole_or_not_at_all() {
 async fn the_writers_answer_each_log_with_its_own_fate() {
     // One writer task, many logs handed over at once: each waiting request gets its own.
     use slipway::{
-        group_commit::{GroupWriter, Written},
+        error::{ApiError, ConflictKind},
+        group_commit::GroupWriter,
         work_logs::queries::{NewWorkLog, WorkLogBatch},
     };
     let f = floor().await;
@@ -1012,20 +1011,31 @@ async fn the_writers_answer_each_log_with_its_own_fate() {
             progress_percent: None,
         })
         .collect();
-    let answers = futures_util::future::join_all(logs.iter().map(|log| writer.write(log))).await;
+    let answers =
+        futures_util::future::join_all(logs.iter().map(|log| writer.write(log.clone()))).await;
     for (i, answer) in answers.into_iter().enumerate() {
         match answer {
-            Written::Done(work) if i % 5 != 4 => {
+            Ok(work) if i % 5 != 4 => {
                 assert_eq!(work.log.description, format!("log {i}"));
                 assert_eq!(work.log.started_at, logs[i].started_at);
             }
-            Written::NotDone if i % 5 == 4 => {}
-            Written::Done(_) => panic!("log {i} is someone else's, yet was written"),
-            Written::NotDone => panic!("log {i} was not written"),
-            Written::Alone => panic!("log {i} was handed back"),
+            Err(ApiError::NotFound) if i % 5 == 4 => {}
+            Ok(_) => panic!("log {i} is someone else's, yet was written"),
+            Err(e) => panic!("log {i} was not written: {e}"),
         }
     }
-    // An overlap among them hands every log of its batch back to its request.
-    let again = writer.write(&logs[0]).await;
-    assert!(matches!(again, Written::Alone));
+    // A log overlapping one written fails its batch, and is written again alone: its
+    // own answer is the overlap.
+    let again = writer.write(logs[0].clone()).await;
+    assert!(
+        matches!(
+            again,
+            Err(ApiError::Conflict {
+                kind: ConflictKind::WorkLogOverlap,
+                ..
+            })
+        ),
+        "{:?}",
+        again.err()
+    );
 }

@@ -50,6 +50,14 @@ impl AuthUser {
         }
     }
 
+    /// The caller as the author of a change on a job's timeline.
+    pub fn actor(&self) -> crate::jobs::schedule::Actor {
+        crate::jobs::schedule::Actor {
+            id: self.id,
+            role: self.role,
+        }
+    }
+
     /// Whether the caller is a yard manager.
     pub fn is_manager(&self) -> bool {
         self.role == Role::Manager

@@ -12,19 +12,16 @@ use super::{
         Availability, AvailabilityQuery, BookingListQuery, BookingStatus, CreateBooking,
         CreateDock, Dock, DockAvailability, DockBooking, UpdateBooking, UpdateDock,
     },
-    queries::{self, NewBooking},
+    queries::{self, BookingBatch, NewBooking},
     rules::{self, VesselSize},
 };
 use crate::{
     auth::{AuthUser, Role, Scope},
     db::Db,
     error::{ApiError, ConflictKind, FieldError, Problem},
-    group_commit::{BatchFuture, BatchWrite, GroupWriter, Written},
+    group_commit::GroupWriter,
     http::created,
-    jobs::{
-        models::{EventKind, NewEvent, PageQuery},
-        queries as jobs,
-    },
+    jobs::{models::PageQuery, queries as jobs, schedule},
     pagination::{Cursor, Page, PageRequest},
     users::rules::check_name,
     validation::{positive_number, validated},
@@ -162,22 +159,9 @@ fn check_fit(vessel: &Vessel, dock: &Dock) -> Result<(), ApiError> {
     }
 }
 
-fn check_period(starts: DateTime<Utc>, ends: DateTime<Utc>) -> Result<(), ApiError> {
-    if ends <= starts {
-        Err(ApiError::invalid("ends_at", "must be after starts_at"))
-    } else {
-        Ok(())
-    }
-}
-
-fn check_notes(notes: Option<&str>) -> Result<(), ApiError> {
-    match notes {
-        Some(n) if n.chars().count() > 2000 => Err(ApiError::invalid(
-            "notes",
-            "must be at most 2000 characters",
-        )),
-        _ => Ok(()),
-    }
+/// 422 if the field has an error.
+fn refuse(error: Option<FieldError>) -> Result<(), ApiError> {
+    validated((), error.into_iter().collect())
 }
 
 /// 409 if the dock or the vessel is taken at an overlapping time, naming the booking in
@@ -214,51 +198,6 @@ async fn check_free(
     Ok(())
 }
 
-/// Keeps a job's planned dates equal to the span of its live dock bookings (see
-/// docs/DECISIONS.md); finished jobs keep theirs.
-async fn follow_bookings(
-    conn: &mut AsyncPgConnection,
-    job_id: Uuid,
-    user: &AuthUser,
-) -> Result<(), ApiError> {
-    let job = jobs::lock(conn, job_id, Scope::Yard).await?;
-    if job.status.is_final() || job.status == crate::jobs::rules::JobStatus::Completed {
-        return Ok(());
-    }
-    let Some((start, end)) = queries::job_span(conn, job_id).await? else {
-        return Ok(());
-    };
-    if job.planned_start == Some(start) && job.planned_end == Some(end) {
-        return Ok(());
-    }
-    jobs::update_fields(
-        conn,
-        job_id,
-        jobs::JobChanges {
-            title: None,
-            description: None,
-            priority: None,
-            planned_start: Some(start),
-            planned_end: Some(end),
-        },
-    )
-    .await?;
-    jobs::add_event(
-        conn,
-        NewEvent {
-            job_id,
-            kind: EventKind::Updated,
-            from_status: None,
-            to_status: None,
-            actor_id: user.id,
-            actor_role: user.role,
-            note: Some("planned dates follow the dock booking".to_owned()),
-        },
-    )
-    .await?;
-    Ok(())
-}
-
 async fn booking_view(
     conn: &mut AsyncPgConnection,
     id: Uuid,
@@ -287,134 +226,62 @@ pub async fn create_booking(
 ) -> Result<HttpResponse, ApiError> {
     user.require_any(&[Role::Manager, Role::Client])?;
     let b = body.into_inner();
+    let conn = db.get().await?;
+    // The vessel and the dock are read together (pipelined) and judged in this order:
+    // a client learns nothing about other organisations' vessels (404) and may not book
+    // for its own (403).
+    let (vessel, dock) = futures_util::join!(
+        vessels::queries::by_id(&conn, b.vessel_id, user.scope()),
+        queries::dock(&conn, b.dock_id),
+    );
+    let vessel = vessel?;
+    user.require(Role::Manager)?;
+    refuse(rules::period_error(b.starts_at, b.ends_at))?;
+    refuse(rules::notes_error(b.notes.as_deref()))?;
+    let dock = dock?;
+    check_fit(&vessel, &dock)?;
+    if let Some(job_id) = b.job_id {
+        check_job_of(&conn, job_id, vessel.id).await?;
+    }
+    drop(conn);
     let new = NewBooking {
-        dock_id: b.dock_id,
-        vessel_id: b.vessel_id,
+        dock_id: dock.id,
+        vessel_id: vessel.id,
         job_id: b.job_id,
         starts_at: b.starts_at,
         ends_at: b.ends_at,
         notes: b.notes,
         created_by: user.id,
     };
-    // The usual case, a manager's booking without a job whose period and notes are
-    // right: handed straight to the writers, which read its vessel and dock together
-    // with the rest of the batch's. Anything else, and a booking they did not make, is
-    // judged below, rule by rule.
-    if user.is_manager()
-        && new.job_id.is_none()
-        && check_period(new.starts_at, new.ends_at).is_ok()
-        && check_notes(new.notes.as_deref()).is_ok()
-        && let Written::Done((row, dock_name, vessel_name)) = writer.write(&new).await
-    {
-        return Ok(created(&DockBooking::new(row, dock_name, vessel_name)));
-    }
-    let mut conn = db.get().await?;
-    // The vessel and the dock are read together (pipelined) and judged in this order:
-    // a client learns nothing about other organisations' vessels (404) and may not book
-    // for its own (403).
-    let (vessel, dock) = futures_util::join!(
-        vessels::queries::by_id(&conn, new.vessel_id, user.scope()),
-        queries::dock(&conn, new.dock_id),
-    );
-    let vessel = vessel?;
-    user.require(Role::Manager)?;
-    check_period(new.starts_at, new.ends_at)?;
-    check_notes(new.notes.as_deref())?;
-    let dock = dock?;
-    check_fit(&vessel, &dock)?;
-    if let Some(job_id) = new.job_id {
-        let job = match jobs::find_view(&conn, job_id, Scope::Yard).await {
-            Err(diesel::result::Error::NotFound) => {
-                return Err(ApiError::invalid("job_id", "no such job"));
-            }
-            other => other?,
-        };
-        if job.vessel.id != vessel.id {
-            return Err(ApiError::invalid("job_id", "is a job of another vessel"));
+    match writer.write(new).await {
+        Ok(row) => Ok(created(&DockBooking::new(row, dock.name, vessel.name))),
+        Err(
+            e @ ApiError::Conflict {
+                kind: ConflictKind::DockConflict | ConflictKind::VesselDoubleBooked,
+                ..
+            },
+        ) => {
+            // Name the booking in the way (the dock's first); should it have been
+            // cancelled meanwhile, the constraint's own 409 stands.
+            let conn = db.get().await?;
+            check_free(&conn, dock.id, vessel.id, b.starts_at, b.ends_at, None).await?;
+            Err(e)
         }
+        Err(e) => Err(e),
     }
-    if new.job_id.is_none() {
-        // Nothing else to change: one statement, whose exclusion constraints decide.
-        return match queries::book(&mut conn, new).await {
-            Ok(row) => Ok(created(&DockBooking::new(row, dock.name, vessel.name))),
-            Err(
-                e @ diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::ExclusionViolation,
-                    _,
-                ),
-            ) => {
-                // Name the booking in the way (the dock's first, as below); should it
-                // have been cancelled meanwhile, the constraint's own 409 stands.
-                check_free(&conn, dock.id, vessel.id, b.starts_at, b.ends_at, None).await?;
-                Err(e.into())
-            }
-            Err(e) => Err(e.into()),
-        };
-    }
-    let row = conn
-        .transaction(async |conn| {
-            queries::lock_slots(conn, &[dock.id, vessel.id]).await?;
-            check_free(conn, dock.id, vessel.id, b.starts_at, b.ends_at, None).await?;
-            let row = queries::insert_booking(conn, new).await?;
-            if let Some(job_id) = row.job_id {
-                follow_bookings(conn, job_id, &user).await?;
-            }
-            Ok::<_, ApiError>(row)
-        })
-        .await?;
-    Ok(created(&DockBooking::new(row, dock.name, vessel.name)))
 }
 
-/// Bookings without a job, made together by [`crate::group_commit`]: the batch's vessels
-/// and docks are read at once (two statements, pipelined), each booking is judged by the
-/// fit rule, and those that fit are made in one statement ([`queries::book_batch`]). A
-/// booking whose vessel or dock is missing, or that does not fit, is not made: its
-/// request reads them again and answers as the rules say.
-pub struct BookingBatch;
-
-impl BatchWrite for BookingBatch {
-    type Item = NewBooking;
-    type Row = queries::BookingWithNames;
-
-    fn write<'a>(
-        conn: &'a mut AsyncPgConnection,
-        items: &'a [&'a NewBooking],
-    ) -> BatchFuture<'a, queries::BookingWithNames> {
-        Box::pin(async move {
-            let vessel_ids: Vec<Uuid> = items.iter().map(|i| i.vessel_id).collect();
-            let dock_ids: Vec<Uuid> = items.iter().map(|i| i.dock_id).collect();
-            let (vessels, docks) = {
-                let shared: &AsyncPgConnection = conn;
-                futures_util::join!(
-                    vessels::queries::by_ids(shared, &vessel_ids),
-                    queries::docks_by_ids(shared, &dock_ids),
-                )
-            };
-            let (vessels, docks) = (vessels?, docks?);
-            // (index in `items`, dock name, vessel name) of each booking that fits.
-            let mut fitting = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                let vessel = vessels.iter().find(|v| v.id == item.vessel_id);
-                let dock = docks.iter().find(|d| d.id == item.dock_id);
-                if let (Some(vessel), Some(dock)) = (vessel, dock)
-                    && check_fit(vessel, dock).is_ok()
-                {
-                    fitting.push((i, dock.name.clone(), vessel.name.clone()));
-                }
-            }
-            if fitting.is_empty() {
-                return Ok(Vec::new());
-            }
-            let rows: Vec<&NewBooking> = fitting.iter().map(|(i, _, _)| items[*i]).collect();
-            let booked = queries::book_batch(conn, &rows).await?;
-            Ok(booked
-                .into_iter()
-                .filter_map(|(place, row)| {
-                    let (i, dock, vessel) = fitting.get(place)?.clone();
-                    Some((i, (row, dock, vessel)))
-                })
-                .collect())
-        })
+/// 422 unless `job_id` is a job of `vessel_id`.
+async fn check_job_of(
+    conn: &AsyncPgConnection,
+    job_id: Uuid,
+    vessel_id: Uuid,
+) -> Result<(), ApiError> {
+    match jobs::find_view(conn, job_id, Scope::Yard).await {
+        Ok(job) if job.vessel.id == vessel_id => Ok(()),
+        Ok(_) => Err(ApiError::invalid("job_id", "is a job of another vessel")),
+        Err(diesel::result::Error::NotFound) => Err(ApiError::invalid("job_id", "no such job")),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -489,7 +356,9 @@ pub async fn update_booking(
     let mut conn = db.get().await?;
     let (current, _, _) = queries::booking(&mut conn, id, user.scope()).await?;
     user.require(Role::Manager)?;
-    check_notes(b.notes.as_ref().and_then(|n| n.as_deref()))?;
+    refuse(rules::notes_error(
+        b.notes.as_ref().and_then(|n| n.as_deref()),
+    ))?;
     if current.status == BookingStatus::Cancelled {
         return Err(ApiError::invalid(
             "status",
@@ -498,7 +367,7 @@ pub async fn update_booking(
     }
     let starts = b.starts_at.unwrap_or(current.starts_at);
     let ends = b.ends_at.unwrap_or(current.ends_at);
-    check_period(starts, ends)?;
+    refuse(rules::period_error(starts, ends))?;
     let dock = queries::dock(&conn, b.dock_id.unwrap_or(current.dock_id)).await?;
     let vessel = vessels::queries::by_id(&conn, current.vessel_id, Scope::Yard).await?;
     check_fit(&vessel, &dock)?;
@@ -507,7 +376,7 @@ pub async fn update_booking(
         check_free(conn, dock.id, vessel.id, starts, ends, Some(id)).await?;
         queries::move_booking(conn, id, dock.id, starts, ends, b.notes).await?;
         if let Some(job_id) = current.job_id {
-            follow_bookings(conn, job_id, &user).await?;
+            schedule::follow_bookings(conn, job_id, user.actor()).await?;
         }
         Ok::<_, ApiError>(())
     })
@@ -536,7 +405,7 @@ pub async fn cancel_booking(
     conn.transaction(async |conn| {
         queries::cancel_booking(conn, id).await?;
         if let Some(job_id) = current.job_id {
-            follow_bookings(conn, job_id, &user).await?;
+            schedule::follow_bookings(conn, job_id, user.actor()).await?;
         }
         Ok::<_, ApiError>(())
     })

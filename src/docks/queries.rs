@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Double, Timestamptz};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use std::sync::LazyLock;
 use uuid::Uuid;
 
@@ -12,10 +12,13 @@ use super::models::{
     BookingListQuery, BookingStatus, CreateDock, Dock, DockBookingRow, UpdateDock, Window,
 };
 use crate::{
-    auth::Scope,
+    auth::{Role, Scope},
     db::Cached,
-    group_commit::by_place,
-    jobs::queries::technician_sees_booking,
+    group_commit::{BatchFuture, BatchWrite, by_place},
+    jobs::{
+        queries::technician_sees_booking,
+        schedule::{Actor, follow_bookings},
+    },
     pagination::PageRequest,
     schema::{dock_bookings, docks, vessels},
 };
@@ -180,8 +183,7 @@ pub async fn vessel_conflict(
 }
 
 /// A new row of `dock_bookings`.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = dock_bookings)]
+#[derive(Debug, Clone)]
 pub struct NewBooking {
     /// Dock.
     pub dock_id: Uuid,
@@ -199,62 +201,26 @@ pub struct NewBooking {
     pub created_by: Uuid,
 }
 
-/// Inserts a booking.
-pub async fn insert_booking(
-    conn: &mut AsyncPgConnection,
-    row: NewBooking,
-) -> QueryResult<DockBookingRow> {
-    Cached(
-        diesel::insert_into(dock_bookings::table)
-            .values(row)
-            .returning(DockBookingRow::as_returning()),
-    )
-    .get_result(conn)
-    .await
-}
-
-/// Books in one statement (one round trip, its own transaction): takes the dock's and
-/// the vessel's slot locks in key order, as [`lock_slots`] does, then inserts. An overlap
-/// fails on `dock_bookings_no_dock_overlap` or `dock_bookings_no_vessel_overlap`; by then
-/// the booking in the way has committed (the locks waited for it), so a lookup finds it.
-pub async fn book(conn: &mut AsyncPgConnection, row: NewBooking) -> QueryResult<DockBookingRow> {
-    use diesel::sql_types::{BigInt, Nullable, Text, Uuid as SqlUuid};
-    let mut keys = [slot_key(&row.dock_id), slot_key(&row.vessel_id)];
-    keys.sort_unstable();
-    let query = diesel::sql_query(
-        "WITH slot AS (SELECT pg_advisory_xact_lock($8), pg_advisory_xact_lock($9)) \
-         INSERT INTO dock_bookings (dock_id, vessel_id, job_id, starts_at, ends_at, notes, created_by) \
-         SELECT $1, $2, $3, $4, $5, $6, $7 FROM slot \
-         RETURNING id, dock_id, vessel_id, job_id, starts_at, ends_at, notes, status, \
-                   cancelled_at, created_by, created_at, updated_at",
-    )
-    .bind::<SqlUuid, _>(row.dock_id)
-    .bind::<SqlUuid, _>(row.vessel_id)
-    .bind::<Nullable<SqlUuid>, _>(row.job_id)
-    .bind::<Timestamptz, _>(row.starts_at)
-    .bind::<Timestamptz, _>(row.ends_at)
-    .bind::<Nullable<Text>, _>(row.notes)
-    .bind::<SqlUuid, _>(row.created_by)
-    .bind::<BigInt, _>(keys[0])
-    .bind::<BigInt, _>(keys[1]);
-    Cached(query).get_result(conn).await
-}
-
-/// The statement of [`book_batch`]: [`book`] for many bookings at once, as arrays numbered
-/// in their order. Every dock's and vessel's slot is locked first, in key order (as
-/// [`lock_slots`] does), so batches never wait on each other in a circle.
-static BOOK_BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
+/// The statement of [`book`], for any number of bookings, as arrays numbered in their
+/// order. Every dock's and vessel's slot is locked first, in key order (as [`lock_slots`]
+/// does), so batches never wait on each other in a circle; then the bookings are
+/// inserted. An overlap fails on `dock_bookings_no_dock_overlap` or
+/// `dock_bookings_no_vessel_overlap`; by then the booking in the way has committed (the
+/// locks waited for it), so a lookup finds it.
+static BOOK_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
         "WITH req AS ( \
                 SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], \
-                                     $5::text[], $6::uuid[]) \
-                  WITH ORDINALITY AS r(dock_id, vessel_id, starts_at, ends_at, notes, created_by, ord)), \
+                                     $5::text[], $6::uuid[], $7::uuid[]) \
+                  WITH ORDINALITY AS r(dock_id, vessel_id, starts_at, ends_at, notes, created_by, \
+                                       job_id, ord)), \
               slot AS ( \
                 SELECT pg_advisory_xact_lock(key) \
                 FROM (SELECT {dock} AS key FROM req UNION SELECT {vessel} FROM req ORDER BY key) k), \
               ins AS ( \
-                INSERT INTO dock_bookings (dock_id, vessel_id, starts_at, ends_at, notes, created_by) \
-                SELECT dock_id, vessel_id, starts_at, ends_at, notes, created_by FROM req \
+                INSERT INTO dock_bookings (dock_id, vessel_id, job_id, starts_at, ends_at, notes, \
+                                           created_by) \
+                SELECT dock_id, vessel_id, job_id, starts_at, ends_at, notes, created_by FROM req \
                 WHERE (SELECT count(*) FROM slot) > 0 \
                 RETURNING id, dock_id, vessel_id, job_id, starts_at, ends_at, notes, status, \
                           cancelled_at, created_by, created_at, updated_at) \
@@ -274,15 +240,16 @@ struct BatchBooked {
     ord: i64,
 }
 
-/// Makes many bookings without a job (`job_id` is not read) in one statement and one
-/// transaction, each as [`book`] would, and answers each with its index in `rows`. Any
-/// failure (an overlap, even between two of `rows`) books none of them.
-pub async fn book_batch(
+/// Makes bookings in one statement and one transaction ([`BOOK_SQL`]), and answers each
+/// with its index in `rows`. Any failure (an overlap, even between two of `rows`) books
+/// none of them. It checks nothing else: the fit, the period and the job are judged
+/// before.
+pub async fn book(
     conn: &mut AsyncPgConnection,
     rows: &[&NewBooking],
 ) -> QueryResult<Vec<(usize, DockBookingRow)>> {
     use diesel::sql_types::{Nullable, Text, Uuid as SqlUuid};
-    let query = diesel::sql_query(BOOK_BATCH_SQL.as_str())
+    let query = diesel::sql_query(BOOK_SQL.as_str())
         .bind::<Array<SqlUuid>, _>(rows.iter().map(|r| r.dock_id).collect::<Vec<_>>())
         .bind::<Array<SqlUuid>, _>(rows.iter().map(|r| r.vessel_id).collect::<Vec<_>>())
         .bind::<Array<Timestamptz>, _>(rows.iter().map(|r| r.starts_at).collect::<Vec<_>>())
@@ -290,7 +257,8 @@ pub async fn book_batch(
         .bind::<Array<Nullable<Text>>, _>(
             rows.iter().map(|r| r.notes.as_deref()).collect::<Vec<_>>(),
         )
-        .bind::<Array<SqlUuid>, _>(rows.iter().map(|r| r.created_by).collect::<Vec<_>>());
+        .bind::<Array<SqlUuid>, _>(rows.iter().map(|r| r.created_by).collect::<Vec<_>>())
+        .bind::<Array<Nullable<SqlUuid>>, _>(rows.iter().map(|r| r.job_id).collect::<Vec<_>>());
     let booked: Vec<BatchBooked> = Cached(query).load(conn).await?;
     Ok(by_place(booked.into_iter().map(|b| (b.ord, b.booking))))
 }
@@ -410,23 +378,6 @@ pub async fn cancel_booking(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResu
     .map(drop)
 }
 
-/// The span of a job's live bookings: earliest start, latest end.
-pub async fn job_span(
-    conn: &mut AsyncPgConnection,
-    job_id: Uuid,
-) -> QueryResult<Option<(DateTime<Utc>, DateTime<Utc>)>> {
-    let (start, end): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = dock_bookings::table
-        .filter(dock_bookings::job_id.eq(job_id))
-        .filter(dock_bookings::status.eq(BookingStatus::Booked))
-        .select((
-            diesel::dsl::min(dock_bookings::starts_at),
-            diesel::dsl::max(dock_bookings::ends_at),
-        ))
-        .first(conn)
-        .await?;
-    Ok(start.zip(end))
-}
-
 #[derive(QueryableByName)]
 struct FreeWindow {
     #[diesel(sql_type = diesel::sql_types::Uuid)]
@@ -483,4 +434,44 @@ pub async fn free_windows(
             )
         })
         .collect())
+}
+
+/// Bookings, made with [`book`] by [`crate::group_commit`]. A batch with bookings for
+/// jobs makes them and moves their jobs' planned dates in one transaction, the jobs
+/// locked in id order after the slots, as a single booking locks them.
+pub struct BookingBatch;
+
+impl BatchWrite for BookingBatch {
+    type Item = NewBooking;
+    type Row = DockBookingRow;
+
+    fn write<'a>(
+        conn: &'a mut AsyncPgConnection,
+        items: &'a [&'a NewBooking],
+    ) -> BatchFuture<'a, DockBookingRow> {
+        Box::pin(async move {
+            if items.iter().all(|i| i.job_id.is_none()) {
+                // Nothing else to change: the statement is its own transaction.
+                return book(conn, items).await;
+            }
+            conn.transaction(async |conn| {
+                let booked = book(conn, items).await?;
+                let mut jobs: Vec<(Uuid, Uuid)> = booked
+                    .iter()
+                    .filter_map(|(_, row)| Some((row.job_id?, row.created_by)))
+                    .collect();
+                jobs.sort_unstable();
+                jobs.dedup_by_key(|(job, _)| *job);
+                for (job, by) in jobs {
+                    let actor = Actor {
+                        id: by,
+                        role: Role::Manager,
+                    };
+                    follow_bookings(conn, job, actor).await?;
+                }
+                Ok(booked)
+            })
+            .await
+        })
+    }
 }

@@ -1,4 +1,30 @@
-//! Whether a vessel fits a dock: a pure function, unit-tested here.
+//! The rules of a dock booking, as pure functions, unit-tested here: whether a vessel
+//! fits a dock, and what a booking's period and notes may be. The database enforces the
+//! rest (no two live bookings of a dock or of a vessel overlap: exclusion constraints).
+
+use chrono::{DateTime, Utc};
+
+use crate::error::FieldError;
+
+/// Longest booking notes, in characters.
+pub const MAX_NOTES_CHARS: usize = 2000;
+
+/// A booking's period ends after it starts.
+pub fn period_error(starts: DateTime<Utc>, ends: DateTime<Utc>) -> Option<FieldError> {
+    (ends <= starts).then(|| FieldError::new("ends_at", "must be after starts_at"))
+}
+
+/// A booking's notes are at most [`MAX_NOTES_CHARS`] characters.
+pub fn notes_error(notes: Option<&str>) -> Option<FieldError> {
+    notes
+        .filter(|n| n.chars().count() > MAX_NOTES_CHARS)
+        .map(|_| {
+            FieldError::new(
+                "notes",
+                format!("must be at most {MAX_NOTES_CHARS} characters"),
+            )
+        })
+}
 
 /// The limits of a dock.
 #[derive(Debug, Clone, Copy)]
@@ -88,6 +114,25 @@ pub fn fits(vessel: VesselSize, dock: DockLimits) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_booking_ends_after_it_starts() {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        assert!(period_error(at("2027-03-01T00:00:00Z"), at("2027-03-15T00:00:00Z")).is_none());
+        for end in ["2027-03-01T00:00:00Z", "2027-02-28T00:00:00Z"] {
+            let e = period_error(at("2027-03-01T00:00:00Z"), at(end)).unwrap();
+            assert_eq!(e.field, "ends_at");
+        }
+    }
+
+    #[test]
+    fn notes_are_optional_and_at_most_two_thousand_characters() {
+        assert!(notes_error(None).is_none());
+        let most = "ü".repeat(MAX_NOTES_CHARS);
+        assert!(notes_error(Some(&most)).is_none(), "characters, not bytes");
+        let over = "x".repeat(MAX_NOTES_CHARS + 1);
+        assert_eq!(notes_error(Some(&over)).unwrap().field, "notes");
+    }
 
     const DOCK: DockLimits = DockLimits {
         max_length_m: 200.0,

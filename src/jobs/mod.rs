@@ -6,6 +6,7 @@ pub mod handlers;
 pub mod models;
 pub mod queries;
 pub mod rules;
+pub mod schedule;
 
 use actix_web::web;
 

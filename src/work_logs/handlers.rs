@@ -5,7 +5,7 @@ use actix_web::{
     HttpResponse,
     web::{self, Bytes},
 };
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
@@ -15,26 +15,23 @@ use super::{
         WorkLog,
     },
     queries::{self, NewWorkLog, WorkLogBatch, round2},
+    rules::{self, Shift},
 };
 use crate::{
     auth::{AuthUser, Role, Scope},
     db::Db,
     docks::queries::lock_slots,
     error::{ApiError, ConflictKind, FieldError, Problem},
-    group_commit::{GroupWriter, Written},
+    group_commit::GroupWriter,
     http::{created, json_body},
-    jobs::{models::PageQuery, queries as jobs, rules::JobStatus},
+    jobs::{models::PageQuery, queries as jobs},
     kept_pages::{KeptPages, ReportKey},
     pagination::{Cursor, Page, PageRequest},
     tasks::queries as tasks,
     technicians::{queries as technicians, rules::certificate_gap},
+    validation::validated,
     yard::Yard,
 };
-
-/// Longest work log.
-const MAX_SHIFT_HOURS: i64 = 16;
-/// How far in the future a log may end (clock skew of a technician's device).
-const CLOCK_SKEW_MINUTES: i64 = 5;
 
 /// Assign a technician to a task for a period (manager). The job must be active, the
 /// technician certified for the whole period if the task needs it, and free.
@@ -244,105 +241,68 @@ pub async fn create_work_log(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Technician)?;
     let b = body.into_inner();
-    let assignment_id = id.into_inner();
-    let mut errors = Vec::new();
-    if b.ended_at <= b.started_at {
-        errors.push(FieldError::new("ended_at", "must be after started_at"));
-    } else if b.ended_at - b.started_at > Duration::hours(MAX_SHIFT_HOURS) {
-        errors.push(FieldError::new(
-            "ended_at",
-            format!("a work log covers at most {MAX_SHIFT_HOURS} hours"),
-        ));
-    }
-    if b.ended_at > Utc::now() + Duration::minutes(CLOCK_SKEW_MINUTES) {
-        errors.push(FieldError::new("ended_at", "must not be in the future"));
-    }
     let description = b.description.trim().to_owned();
-    if !(1..=5000).contains(&description.chars().count()) {
-        errors.push(FieldError::new(
-            "description",
-            "must be 1 to 5000 characters",
-        ));
-    }
-    if let Some(p) = b.progress_percent
-        && !(0..=100).contains(&p)
-    {
-        errors.push(FieldError::new(
-            "progress_percent",
-            "must be between 0 and 100",
-        ));
-    }
-    if errors.is_empty() {
-        // The usual case, written together with the logs sent at the same moment;
-        // anything else is explained below.
-        let log = NewWorkLog {
-            assignment_id,
-            user_id: user.id,
-            started_at: b.started_at,
-            ended_at: b.ended_at,
-            description,
-            progress_percent: b.progress_percent,
-        };
-        let logged = match writer.write(&log).await {
-            Written::Done(work) => Ok(Some(work)),
-            Written::NotDone => Ok(None),
-            // Alone, in one round trip: its own error is the answer.
-            Written::Alone => {
-                let mut conn = db.get().await?;
-                queries::log_work(&mut conn, log).await
-            }
-        };
-        match logged {
-            Ok(Some(work)) => {
-                return Ok(created(&work_log_view(
-                    work.log,
-                    work.task_title,
-                    None,
-                    &yard,
-                    true,
-                )));
-            }
-            Ok(None) => {}
-            Err(diesel::result::Error::DatabaseError(_, info))
-                if info.constraint_name() == Some("work_logs_no_overlap") =>
-            {
-                // The log in the way is committed (the slot lock waited for it): name it.
-                let conn = db.get().await?;
-                let (assignment, _) = queries::my_assignment(&conn, assignment_id, user.id).await?;
-                let other = queries::work_log_conflict(
-                    &conn,
-                    assignment.technician_id,
-                    b.started_at,
-                    b.ended_at,
-                )
-                .await?;
-                return Err(ApiError::Conflict {
-                    kind: ConflictKind::WorkLogOverlap,
-                    detail: "You already logged work overlapping this time.".to_owned(),
-                    conflicting_id: other,
-                    allowed_targets: None,
-                });
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
+    let shift = Shift {
+        started_at: b.started_at,
+        ended_at: b.ended_at,
+        description: &description,
+        progress_percent: b.progress_percent,
+    };
+    let errors = rules::shift_errors(shift, Utc::now());
+    // Whose assignment it is (404) and whether its job takes work (409) come first.
     let conn = db.get().await?;
-    // Nothing was logged: the reason, in the order of the rules.
-    let (_, status) = queries::my_assignment(&conn, assignment_id, user.id).await?;
-    if status != JobStatus::InProgress {
+    let (assignment, status) = queries::my_assignment(&conn, *id, user.id).await?;
+    drop(conn);
+    if !rules::takes_work_logs(status) {
         return Err(ApiError::conflict(
             ConflictKind::JobNotActive,
             format!("The job is {status}; work is logged while it is in progress."),
         ));
     }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
+    validated((), errors)?;
+    let log = NewWorkLog {
+        assignment_id: assignment.id,
+        user_id: user.id,
+        started_at: b.started_at,
+        ended_at: b.ended_at,
+        description,
+        progress_percent: b.progress_percent,
+    };
+    match writer.write(log).await {
+        Ok(work) => Ok(created(&work_log_view(
+            work.log,
+            work.task_title,
+            None,
+            &yard,
+            true,
+        ))),
+        Err(ApiError::Conflict {
+            kind: ConflictKind::WorkLogOverlap,
+            ..
+        }) => {
+            // The log in the way is committed (the slot lock waited for it): name it.
+            let conn = db.get().await?;
+            let other = queries::work_log_conflict(
+                &conn,
+                assignment.technician_id,
+                b.started_at,
+                b.ended_at,
+            )
+            .await?;
+            Err(ApiError::Conflict {
+                kind: ConflictKind::WorkLogOverlap,
+                detail: "You already logged work overlapping this time.".to_owned(),
+                conflicting_id: other,
+                allowed_targets: None,
+            })
+        }
+        // Left out by the statement's guard: the job moved on since it was read.
+        Err(ApiError::NotFound) => Err(ApiError::conflict(
+            ConflictKind::JobNotActive,
+            "The job's status changed while the work was being logged; send it again.",
+        )),
+        Err(e) => Err(e),
     }
-    // In progress again by now: the job's status changed while the log was being written.
-    Err(ApiError::conflict(
-        ConflictKind::JobNotActive,
-        "The job's status changed while the work was being logged; send it again.",
-    ))
 }
 
 fn work_log_view(

@@ -5,6 +5,7 @@
 pub mod handlers;
 pub mod models;
 pub mod queries;
+pub mod rules;
 
 use actix_web::web;
 

@@ -7,9 +7,12 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use std::sync::LazyLock;
 use uuid::Uuid;
 
-use super::models::{
-    AssignmentRow, DailyStatusChange, DailyTask, JobSummary, MyAssignment, Named,
-    PendingAdditionalWork, TaskSummary, WorkLogRow,
+use super::{
+    models::{
+        AssignmentRow, DailyStatusChange, DailyTask, JobSummary, MyAssignment, Named,
+        PendingAdditionalWork, TaskSummary, WorkLogRow,
+    },
+    rules,
 };
 use crate::{
     auth::Scope,
@@ -264,37 +267,6 @@ pub async fn work_log_conflict(
     .await
 }
 
-/// The statement of [`log_work`].
-static LOG_WORK_SQL: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "WITH asg AS ( \
-                SELECT a.id, a.technician_id, a.task_id, t.job_id, t.title \
-                FROM assignments a JOIN technicians tc ON tc.id = a.technician_id \
-                     JOIN tasks t ON t.id = a.task_id \
-                WHERE a.id = $1 AND a.removed_at IS NULL AND tc.user_id = $2), \
-              job AS ( \
-                SELECT j.status FROM jobs j JOIN asg ON j.id = asg.job_id FOR NO KEY UPDATE OF j), \
-              slot AS ( \
-                SELECT pg_advisory_xact_lock({slot}) \
-                FROM asg, job), \
-              ins AS ( \
-                INSERT INTO work_logs (assignment_id, technician_id, task_id, job_id, \
-                                       started_at, ended_at, description, progress_percent) \
-                SELECT asg.id, asg.technician_id, asg.task_id, asg.job_id, $3, $4, $5, $6 \
-                FROM asg, job, slot WHERE job.status = 'in_progress' \
-                RETURNING id, assignment_id, technician_id, task_id, job_id, started_at, \
-                          ended_at, description, progress_percent, created_at), \
-              progress AS ( \
-                UPDATE tasks SET progress_percent = $6, status = $7, updated_at = now() \
-                WHERE id = (SELECT task_id FROM ins) AND $6 IS NOT NULL), \
-              touched AS ( \
-                UPDATE jobs SET version = version + 1, updated_at = now() \
-                WHERE id = (SELECT job_id FROM ins) AND $6 IS NOT NULL) \
-         SELECT ins.*, asg.title AS task_title FROM ins, asg",
-        slot = crate::docks::queries::slot_key_sql("asg.technician_id")
-    )
-});
-
 /// A work log as a technician sends it.
 #[derive(Debug, Clone)]
 pub struct NewWorkLog {
@@ -323,36 +295,16 @@ pub struct LoggedWork {
     pub task_title: String,
 }
 
-/// Records a work log in one statement (one round trip, its own transaction): finds the
-/// caller's live assignment, locks the job's row (ordering the log against status
-/// changes of the job) and then the technician's slot (the key of `lock_slots`, the
-/// first 8 bytes of the id, so two overlapping logs cannot deadlock inside the exclusion
-/// check), inserts the log only while the job is in progress, sets the task's reported
-/// progress (an open task is now in progress, 100 % is done) and bumps the job's version.
-/// `None` when nothing was logged: the assignment is not the caller's, or the job is not
-/// in progress. An overlap fails on `work_logs_no_overlap`.
-pub async fn log_work(
-    conn: &mut AsyncPgConnection,
-    log: NewWorkLog,
-) -> QueryResult<Option<LoggedWork>> {
-    use diesel::sql_types::{Integer, Text, Uuid as SqlUuid};
-    let task_status = task_status_for(log.progress_percent);
-    let query = diesel::sql_query(LOG_WORK_SQL.as_str())
-        .bind::<SqlUuid, _>(log.assignment_id)
-        .bind::<SqlUuid, _>(log.user_id)
-        .bind::<Timestamptz, _>(log.started_at)
-        .bind::<Timestamptz, _>(log.ended_at)
-        .bind::<Text, _>(log.description)
-        .bind::<Nullable<Integer>, _>(log.progress_percent)
-        .bind::<Text, _>(task_status);
-    Cached(query).get_result(conn).await.optional()
-}
-
-/// The statement of [`log_work_batch`]: [`LOG_WORK_SQL`] for many logs at once. The logs
-/// come as arrays, numbered in their order; the jobs' rows are locked in id order, then
-/// the technicians' slots in key order, so two batches (or a batch and a single log) never
-/// wait on each other in a circle. A task's reported progress is the last of the batch.
-static LOG_WORK_BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
+/// The statement of [`log_work`], for any number of logs: they come as arrays, numbered
+/// in their order. For each log it finds the caller's live assignment, locks the job's
+/// row (ordering the log against status changes of the job) and then the technician's
+/// slot (the key of `lock_slots`, so two overlapping logs cannot deadlock inside the
+/// exclusion check), inserts the log only if the job's status is one of `$8` (those of
+/// [`rules::takes_work_logs`], checked again under the lock), sets the task's reported
+/// progress and status (the last of the batch per task) and bumps the job's version.
+/// The jobs' rows are locked in id order, then the technicians' slots in key order, so
+/// two batches never wait on each other in a circle.
+static LOG_WORK_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
         "WITH req AS ( \
                 SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], \
@@ -379,7 +331,7 @@ static LOG_WORK_BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
                        asg.started_at, asg.ended_at, asg.description, asg.progress_percent \
                 FROM asg JOIN job ON job.id = asg.job_id \
                      JOIN slot ON slot.technician_id = asg.technician_id \
-                WHERE job.status = 'in_progress' \
+                WHERE job.status = ANY($8::text[]) \
                 RETURNING id, assignment_id, technician_id, task_id, job_id, started_at, \
                           ended_at, description, progress_percent, created_at), \
               logged AS ( \
@@ -412,16 +364,17 @@ struct BatchLoggedWork {
     ord: i64,
 }
 
-/// Records many work logs in one statement and one transaction, each as [`log_work`]
-/// would: the answer holds the logs recorded, each with its index in `logs`; a log missing
-/// from it was not recorded (not the caller's assignment, or the job not in progress).
-/// Any failure (an overlap, even between two of `logs`) records none of them.
-pub async fn log_work_batch(
+/// Records work logs in one statement and one transaction ([`LOG_WORK_SQL`]); the
+/// answer holds the logs recorded, each with its index in `logs`. A log missing from it
+/// was not recorded: the assignment is not the caller's, or the job does not take work
+/// logs. Any failure (an overlap on `work_logs_no_overlap`, even between two of `logs`)
+/// records none of them.
+pub async fn log_work(
     conn: &mut AsyncPgConnection,
     logs: &[&NewWorkLog],
 ) -> QueryResult<Vec<(usize, LoggedWork)>> {
     use diesel::sql_types::{Array, Integer, Text, Uuid as SqlUuid};
-    let query = diesel::sql_query(LOG_WORK_BATCH_SQL.as_str())
+    let query = diesel::sql_query(LOG_WORK_SQL.as_str())
         .bind::<Array<SqlUuid>, _>(logs.iter().map(|l| l.assignment_id).collect::<Vec<_>>())
         .bind::<Array<SqlUuid>, _>(logs.iter().map(|l| l.user_id).collect::<Vec<_>>())
         .bind::<Array<Timestamptz>, _>(logs.iter().map(|l| l.started_at).collect::<Vec<_>>())
@@ -436,14 +389,15 @@ pub async fn log_work_batch(
         )
         .bind::<Array<Text>, _>(
             logs.iter()
-                .map(|l| task_status_for(l.progress_percent).as_str())
+                .map(|l| rules::task_status_for(l.progress_percent).as_str())
                 .collect::<Vec<_>>(),
-        );
+        )
+        .bind::<Array<Text>, _>(rules::statuses_taking_work_logs());
     let rows: Vec<BatchLoggedWork> = Cached(query).load(conn).await?;
     Ok(by_place(rows.into_iter().map(|r| (r.ord, r.work))))
 }
 
-/// Work logs, written together by [`crate::group_commit`].
+/// Work logs, written with [`log_work`] by [`crate::group_commit`].
 pub struct WorkLogBatch;
 
 impl BatchWrite for WorkLogBatch {
@@ -454,16 +408,7 @@ impl BatchWrite for WorkLogBatch {
         conn: &'a mut AsyncPgConnection,
         items: &'a [&'a NewWorkLog],
     ) -> BatchFuture<'a, LoggedWork> {
-        Box::pin(log_work_batch(conn, items))
-    }
-}
-
-/// The task's status after a log reporting `progress`: an open task is now in progress,
-/// 100 % is done.
-fn task_status_for(progress: Option<i32>) -> TaskStatus {
-    match progress {
-        Some(p) if p >= 100 => TaskStatus::Done,
-        _ => TaskStatus::InProgress,
+        Box::pin(log_work(conn, items))
     }
 }
 
