@@ -1,31 +1,60 @@
 //! Pages a client reads again and again, kept as the JSON that was sent, each with the
 //! version of what it shows, read from PostgreSQL just before the page itself.
 //!
-//! Shipowners' offices read their job list and their vessels' daily reports all day;
-//! both change a few times an hour. Triggers bump a version row in the same transaction
-//! as any change to what a page shows: `job_list_versions` per organisation (its jobs,
-//! their vessels' names), `job_report_versions` per job (its tasks, work logs, events,
-//! additional work, the job itself). Before a kept page is served again, its version is
-//! read again: the same number means nothing the page shows has changed since, so the
-//! kept page is exactly what the query would return now. Every request still reads
-//! PostgreSQL, so no instance ever serves a stale page, whichever served it first.
+//! Shipowners' offices read their job list, their jobs and their vessels' daily reports
+//! all day; each changes a few times an hour. Triggers bump a version row in the same
+//! transaction as any change to what a page shows: `job_list_versions` per organisation
+//! (its jobs, their vessels' names), `job_report_versions` per job (its tasks, work logs,
+//! events, additional work, attachments, the job's progress). Each key below declares
+//! the version query of its page ([`PageKey::version`]); [`KeptPages::get_or_render`] is
+//! the one place the protocol is written: read the version, serve the kept page if it
+//! was read under the same version, else render, keep and serve. Every request still
+//! reads PostgreSQL, so no instance ever serves a stale page, whichever served it first.
+//! `tests/kept_pages.rs` changes every column each page shows past the API and reads
+//! the page again: a column without its trigger fails there.
 //!
 //! Only client scopes are kept: a yard-wide list changes with every write of the yard.
 
 use std::collections::{HashMap, VecDeque};
+use std::future::Future;
 use std::hash::Hash;
 use std::sync::Mutex;
 
 use actix_web::web::Bytes;
 use chrono::NaiveDate;
+use diesel::{OptionalExtension, QueryResult, prelude::*};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-/// What identifies a kept page, and the memory its key takes.
+use crate::schema::{job_list_versions, job_report_versions, jobs};
+
+/// What identifies a kept page, the version of what it shows, and the memory its key
+/// takes.
 pub trait PageKey: Clone + Eq + Hash {
+    /// The version of everything the page shows; `None` if the caller may not see it
+    /// (404). It must go up, at commit, with every change to anything the page shows.
+    fn version(
+        &self,
+        conn: &mut AsyncPgConnection,
+    ) -> impl Future<Output = QueryResult<Option<i64>>>;
+
     /// Bytes the key holds on the heap.
     fn heap_bytes(&self) -> usize {
         0
     }
+}
+
+/// The version of an organisation's job list (0 before its first change): it goes up
+/// with every committed change to one of its jobs or to their vessels' names (the
+/// `job_list_versions` migration).
+async fn list_version(conn: &mut AsyncPgConnection, organization: Uuid) -> QueryResult<i64> {
+    Ok(job_list_versions::table
+        .find(organization)
+        .select(job_list_versions::version)
+        .first(conn)
+        .await
+        .optional()?
+        .unwrap_or(0))
 }
 
 /// A page of an organisation's job list: the organisation and the request's query string
@@ -47,21 +76,43 @@ impl ListKey {
 }
 
 impl PageKey for ListKey {
+    async fn version(&self, conn: &mut AsyncPgConnection) -> QueryResult<Option<i64>> {
+        list_version(conn, self.organization_id).await.map(Some)
+    }
+
     fn heap_bytes(&self) -> usize {
         self.query.len()
     }
 }
 
-/// A job's daily report for one yard day (the same for everyone who may see the job).
+/// A job's daily report for one yard day, as read by one of the job's organisation (the
+/// same for all of them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ReportKey {
+    /// The reader's organisation.
+    pub organization_id: Uuid,
     /// The job.
     pub job_id: Uuid,
     /// The yard day.
     pub date: NaiveDate,
 }
 
-impl PageKey for ReportKey {}
+impl PageKey for ReportKey {
+    /// The job's report version (0 before its first change), read only if the job is
+    /// the organisation's: it goes up with every committed change to anything a report
+    /// shows (the `job_report_versions` migrations).
+    async fn version(&self, conn: &mut AsyncPgConnection) -> QueryResult<Option<i64>> {
+        jobs::table
+            .left_join(job_report_versions::table.on(job_report_versions::job_id.eq(jobs::id)))
+            .filter(jobs::id.eq(self.job_id))
+            .filter(jobs::organization_id.eq(self.organization_id))
+            .select(job_report_versions::version.nullable())
+            .first::<Option<i64>>(conn)
+            .await
+            .optional()
+            .map(|found| found.map(|version| version.unwrap_or(0)))
+    }
+}
 
 /// One job as a client sees it: kept per organisation and checked against its list
 /// version, which moves with every change to the organisation's jobs and their vessels'
@@ -74,7 +125,11 @@ pub struct JobKey {
     pub job_id: Uuid,
 }
 
-impl PageKey for JobKey {}
+impl PageKey for JobKey {
+    async fn version(&self, conn: &mut AsyncPgConnection) -> QueryResult<Option<i64>> {
+        list_version(conn, self.organization_id).await.map(Some)
+    }
+}
 
 /// Jobs kept for clients, each with its version for the `ETag`.
 pub type KeptJobs = KeptPages<JobKey, (i32, Bytes)>;
@@ -140,7 +195,10 @@ impl<K: PageKey, B: PageBody> KeptPages<K, B> {
     /// Reads answered from a kept page, and reads that found none, so far.
     pub fn hits_and_misses(&self) -> (u64, u64) {
         use std::sync::atomic::Ordering::Relaxed;
-        (self.hits.load(Relaxed), self.misses.load(Relaxed))
+        (
+            std::sync::atomic::AtomicU64::load(&self.hits, Relaxed),
+            std::sync::atomic::AtomicU64::load(&self.misses, Relaxed),
+        )
     }
 
     /// Whether pages are kept at all.
@@ -148,8 +206,35 @@ impl<K: PageKey, B: PageBody> KeptPages<K, B> {
         self.budget > 0
     }
 
+    /// The page of `key`: the one kept if it was read under the version read now, else
+    /// `render`'s, kept for the next read. Without a key (a scope whose pages are not
+    /// kept) or a budget, `render`'s. A key whose version says the caller may not see
+    /// the page is `NotFound`.
+    pub async fn get_or_render<E: From<diesel::result::Error>>(
+        &self,
+        conn: &mut AsyncPgConnection,
+        key: Option<K>,
+        render: impl AsyncFnOnce(&mut AsyncPgConnection) -> Result<B, E>,
+    ) -> Result<B, E> {
+        let Some(key) = key.filter(|_| self.enabled()) else {
+            return render(conn).await;
+        };
+        // Read before the page: a change committed in between leaves the page kept
+        // under an older version than the next one read.
+        let version = key
+            .version(conn)
+            .await?
+            .ok_or(diesel::result::Error::NotFound)?;
+        if let Some(body) = self.get(&key, version) {
+            return Ok(body);
+        }
+        let body = render(conn).await?;
+        self.put(key, version, body.clone());
+        Ok(body)
+    }
+
     /// The page kept for `key`, if it was read under `version`.
-    pub fn get(&self, key: &K, version: i64) -> Option<B> {
+    fn get(&self, key: &K, version: i64) -> Option<B> {
         let found = {
             let pages = self.lock();
             pages
@@ -169,7 +254,7 @@ impl<K: PageKey, B: PageBody> KeptPages<K, B> {
 
     /// Keeps `body`, read under `version`, for `key`, evicting the oldest pages beyond
     /// the budget. A page read under an older version than the one kept is dropped.
-    pub fn put(&self, key: K, version: i64, body: B) {
+    fn put(&self, key: K, version: i64, body: B) {
         let size = footprint(&key, &body);
         if size > self.budget {
             return;

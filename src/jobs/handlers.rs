@@ -132,38 +132,29 @@ pub async fn list_jobs(
     query: web::Query<JobListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let mut conn = db.get().await?;
     let scope = user.scope();
-    // A client's page is kept; the version is read before the page, so a change that
-    // commits in between makes the kept page's version older than the next one read.
-    let kept = match scope {
-        Scope::Organization(org) if pages.enabled() => {
-            let version = queries::list_version(&mut conn, org).await?;
-            let key = ListKey::new(org, req.query_string());
-            if let Some(body) = pages.get(&key, version) {
-                return Ok(json_body(body));
-            }
-            Some((key, version))
-        }
+    let key = match scope {
+        Scope::Organization(org) => Some(ListKey::new(org, req.query_string())),
         _ => None,
     };
-    let rows = queries::list(&mut conn, &query, scope, &page).await?;
-    drop(conn);
-    let body = Bytes::from(
-        serde_json::to_vec(&Page::from_rows(
-            rows,
-            &page,
-            |(j, _)| Cursor {
-                at: j.created_at,
-                id: j.id,
-            },
-            queries::to_view,
-        ))
-        .map_err(anyhow::Error::from)?,
-    );
-    if let Some((key, version)) = kept {
-        pages.put(key, version, body.clone());
-    }
+    let mut conn = db.get().await?;
+    let body = pages
+        .get_or_render(&mut conn, key, async |conn| {
+            let rows = queries::list(conn, &query, scope, &page).await?;
+            let page = Page::from_rows(
+                rows,
+                &page,
+                |(j, _)| Cursor {
+                    at: j.created_at,
+                    id: j.id,
+                },
+                queries::to_view,
+            );
+            Ok::<_, ApiError>(Bytes::from(
+                serde_json::to_vec(&page).map_err(anyhow::Error::from)?,
+            ))
+        })
+        .await?;
     Ok(json_body(body))
 }
 
@@ -181,33 +172,25 @@ pub async fn get_job(
     views: web::Data<KeptJobs>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut conn = db.get().await?;
     let scope = user.scope();
-    // A job read by a client is kept under its organisation's list version, read before
-    // the job: it moves with every change to anything the job's view shows. Only a job
-    // found in the client's scope is kept, so a kept one is the client's.
-    let kept = match scope {
-        Scope::Organization(org) if views.enabled() => {
-            let version = queries::list_version(&mut conn, org).await?;
-            let key = JobKey {
-                organization_id: org,
-                job_id: *id,
-            };
-            if let Some((job_version, body)) = views.get(&key, version) {
-                return Ok(kept_job_response(job_version, body));
-            }
-            Some((key, version))
-        }
+    // A job read by a client is kept under its organisation's list version: it moves
+    // with every change to anything the job's view shows.
+    let key = match scope {
+        Scope::Organization(org) => Some(JobKey {
+            organization_id: org,
+            job_id: *id,
+        }),
         _ => None,
     };
-    let view = queries::find_view(&conn, *id, scope).await?;
-    drop(conn);
-    let Some((key, version)) = kept else {
-        return Ok(job_response(actix_web::http::StatusCode::OK, &view));
-    };
-    let body = Bytes::from(serde_json::to_vec(&view).map_err(anyhow::Error::from)?);
-    views.put(key, version, (view.version, body.clone()));
-    Ok(kept_job_response(view.version, body))
+    let mut conn = db.get().await?;
+    let (version, body) = views
+        .get_or_render(&mut conn, key, async |conn| {
+            let view = queries::find_view(conn, *id, scope).await?;
+            let body = serde_json::to_vec(&view).map_err(anyhow::Error::from)?;
+            Ok::<_, ApiError>((view.version, Bytes::from(body)))
+        })
+        .await?;
+    Ok(kept_job_response(version, body))
 }
 
 /// 200 with a job's JSON already written, and its `ETag`.

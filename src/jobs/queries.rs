@@ -26,9 +26,7 @@ use crate::{
     db::{Cached, Paged, Prebuilt, Shape},
     money::Money,
     pagination::PageRequest,
-    schema::{
-        additional_work, job_events, job_list_versions, job_number_counters, jobs, users, vessels,
-    },
+    schema::{additional_work, job_events, job_number_counters, jobs, users, vessels},
 };
 
 /// The ids of the jobs a technician (by user id, bound as `$n`) has a live assignment on.
@@ -411,19 +409,6 @@ pub async fn list(
     let mut rows: Vec<JobRow> = Cached(Paged::new(query, page.fetch())).load(conn).await?;
     rows.truncate(usize::try_from(page.fetch()).unwrap_or(usize::MAX));
     Ok(rows)
-}
-
-/// The version of an organisation's job list (0 before its first change): it goes up
-/// with every committed change to one of its jobs or to their vessels' names (see the
-/// `job_list_versions` migration), so a page read after it is current while it stays.
-pub async fn list_version(conn: &mut AsyncPgConnection, organization: Uuid) -> QueryResult<i64> {
-    Ok(job_list_versions::table
-        .find(organization)
-        .select(job_list_versions::version)
-        .first(conn)
-        .await
-        .optional()?
-        .unwrap_or(0))
 }
 
 /// A page of a job's timeline, oldest first. Names of the actors are loaded only for

@@ -380,43 +380,35 @@ pub async fn daily_report(
     let job_id = id.into_inner();
     let date = query.date.unwrap_or_else(|| yard.today());
     let (start, end) = yard.day_bounds(date);
-    let mut conn = db.get().await?;
     let scope = user.scope();
-    // A report read by a client is kept; the version is read (with the job's scope)
-    // before the report, so a change that commits in between leaves the kept report
-    // under an older version than the next one read.
-    let kept = match scope {
-        Scope::Organization(org) if reports.enabled() => {
-            let version = queries::report_version(&mut conn, job_id, org)
-                .await?
-                .ok_or(diesel::result::Error::NotFound)?;
-            let key = ReportKey { job_id, date };
-            if let Some(body) = reports.get(&key, version) {
-                return Ok(json_body(body));
-            }
-            Some((key, version))
-        }
-        _ => None,
-    };
-    // One statement: the job's row decides visibility (404) and carries the progress.
-    let day = queries::day_report(&conn, job_id, scope, start, end).await?;
-    let attachments = crate::attachments::queries::of_day(&mut conn, job_id, start, end).await?;
-    drop(conn);
-    let body = Bytes::from(
-        serde_json::to_vec(&DailyReport {
+    let key = match scope {
+        Scope::Organization(org) => Some(ReportKey {
+            organization_id: org,
             job_id,
             date,
-            hours_total: round2(day.tasks.iter().map(|t| t.hours).sum()),
-            tasks: day.tasks,
-            status_changes: day.status_changes,
-            pending_additional_work: day.pending_additional_work,
-            progress_percent: jobs::shown_progress(day.progress_percent),
-            attachments,
+        }),
+        _ => None,
+    };
+    let mut conn = db.get().await?;
+    let body = reports
+        .get_or_render(&mut conn, key, async |conn| {
+            // One statement: the job's row decides visibility (404) and carries the progress.
+            let day = queries::day_report(conn, job_id, scope, start, end).await?;
+            let attachments = crate::attachments::queries::of_day(conn, job_id, start, end).await?;
+            let report = DailyReport {
+                job_id,
+                date,
+                hours_total: round2(day.tasks.iter().map(|t| t.hours).sum()),
+                tasks: day.tasks,
+                status_changes: day.status_changes,
+                pending_additional_work: day.pending_additional_work,
+                progress_percent: jobs::shown_progress(day.progress_percent),
+                attachments,
+            };
+            Ok::<_, ApiError>(Bytes::from(
+                serde_json::to_vec(&report).map_err(anyhow::Error::from)?,
+            ))
         })
-        .map_err(anyhow::Error::from)?,
-    );
-    if let Some((key, version)) = kept {
-        reports.put(key, version, body.clone());
-    }
+        .await?;
     Ok(json_body(body))
 }

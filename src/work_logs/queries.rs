@@ -20,7 +20,7 @@ use crate::{
     group_commit::{BatchFuture, BatchWrite, by_place},
     jobs::rules::JobStatus,
     pagination::PageRequest,
-    schema::{assignments, job_report_versions, jobs, tasks, technicians, users, work_logs},
+    schema::{assignments, jobs, tasks, technicians, users, work_logs},
     tasks::models::TaskStatus,
 };
 
@@ -489,7 +489,7 @@ const DAY_REPORT: &str = "SELECT j.progress_percent, \
   (SELECT coalesce(json_agg(h ORDER BY h.created_at, h.task_id), '[]')::text FROM ( \
      SELECT t.id AS task_id, t.title, t.created_at, \
             (sum(extract(epoch FROM least(w.ended_at, $3) - greatest(w.started_at, $2))) / 3600)::float8 AS hours, \
-            CASE WHEN t.status = 'done' THEN 100 ELSE t.progress_percent END AS progress_percent \
+            task_progress(t.status, t.progress_percent) AS progress_percent \
      FROM work_logs w JOIN tasks t ON t.id = w.task_id \
      WHERE w.job_id = j.id AND w.started_at < $3 AND w.ended_at > $2 \
        AND w.started_at > $2 - interval '16 hours' \
@@ -515,26 +515,6 @@ static DAY_REPORT_SCOPED: LazyLock<[String; 3]> = LazyLock::new(|| {
         ),
     ]
 });
-
-/// The version of a job's daily reports (0 before any change since it was counted),
-/// read only if the job is `organization`'s: `None` when it is not (404). It goes up with
-/// every committed change to anything a report shows (see the `job_report_versions`
-/// migration), so a report read after it is current while it stays.
-pub async fn report_version(
-    conn: &mut AsyncPgConnection,
-    job_id: Uuid,
-    organization: Uuid,
-) -> QueryResult<Option<i64>> {
-    jobs::table
-        .left_join(job_report_versions::table.on(job_report_versions::job_id.eq(jobs::id)))
-        .filter(jobs::id.eq(job_id))
-        .filter(jobs::organization_id.eq(organization))
-        .select(job_report_versions::version.nullable())
-        .first::<Option<i64>>(conn)
-        .await
-        .optional()
-        .map(|found| found.map(|version| version.unwrap_or(0)))
-}
 
 /// The daily report of `job_id` for `[start, end)`, within the caller's scope.
 pub async fn day_report(

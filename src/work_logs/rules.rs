@@ -176,8 +176,8 @@ mod tests {
     #[test]
     fn every_broken_rule_is_named() {
         let s = Shift {
-            started_at: at("2026-12-01T13:00:00Z"),
-            ended_at: at("2026-12-01T12:59:00Z"),
+            started_at: at("2026-12-01T11:00:00Z"),
+            ended_at: at("2026-12-01T10:59:00Z"),
             description: " ".trim(),
             progress_percent: Some(120),
         };

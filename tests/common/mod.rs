@@ -289,13 +289,18 @@ impl TestApp {
     /// Another instance of the service on the same database and attachments folder, as a
     /// second server behind a balancer (it leaves the database to this one).
     pub async fn second_instance(&self) -> Self {
+        self.second_instance_with(|s| s).await
+    }
+
+    /// [`Self::second_instance`] with its state changed by `configure`.
+    pub async fn second_instance_with(&self, configure: impl FnOnce(AppState) -> AppState) -> Self {
         Self::start_with_storage(
             &self.url,
             None,
             POOL_SIZE,
             HASHERS,
             self.storage.clone(),
-            |s| s,
+            configure,
         )
         .await
     }

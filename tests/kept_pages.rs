@@ -1,0 +1,328 @@
+//! Kept pages are never stale: for each page a client's reads are served from (a job, a
+//! page of the job list, a daily report), every column the page shows is changed past
+//! the API with plain SQL, and the next read from the instance that keeps pages must be
+//! what an instance that keeps none answers. A column shown without a trigger that
+//! bumps its page's version fails here.
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::{Session, TestApp};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// One instance keeping pages and one keeping none, on one database, with a client's job
+/// in progress: a task, a technician's log on it, pending additional work, a photo.
+struct Yard {
+    kept: TestApp,
+    fresh: TestApp,
+    client: Session,
+    job: Uuid,
+    vessel: Uuid,
+    /// The yard day of the log.
+    day: String,
+}
+
+async fn yard() -> Yard {
+    let kept = TestApp::spawn().await;
+    let fresh = kept.second_instance_with(|s| s.with_page_cache(0)).await;
+    let manager = kept.manager().await;
+    let org = kept.organization(&manager, "Aegean Bulk", "GR").await;
+    let vessel = kept.vessel(&manager, org).await;
+    let client = kept.client(org).await;
+    let job = kept.job(&client, vessel).await;
+    kept.advance(&manager, job, "in_progress").await;
+    let task = kept.task(&manager, job, 20.0, None).await;
+    let (tech, tech_id) = kept.technician_profile(&manager, "welder").await;
+    let now = Utc::now();
+    let iso = |t: chrono::DateTime<Utc>| t.to_rfc3339();
+    let assignment = kept
+        .assign(
+            &manager,
+            task,
+            tech_id,
+            &iso(now - Duration::days(3)),
+            &iso(now + Duration::days(3)),
+        )
+        .await
+        .expect(201)
+        .id();
+    let log = kept
+        .log_work(
+            &tech,
+            assignment,
+            &iso(now - Duration::hours(30)),
+            &iso(now - Duration::hours(27)),
+            Some(30),
+        )
+        .await
+        .expect(201);
+    let day = log.body["date"].as_str().unwrap().to_owned();
+    kept.post(
+        &format!("/api/v1/jobs/{job}/additional-work"),
+        &manager.token,
+        json!({"description": "Renew 12 m2 of shell plating", "amount": "8400.50", "currency": "USD"}),
+    )
+    .await
+    .expect(201);
+    kept.attach(&manager, job, png(), "plate.png")
+        .await
+        .expect(201);
+    // The photo of the logged day.
+    kept.execute_sql(
+        "UPDATE attachments SET uploaded_at = \
+           (SELECT started_at FROM work_logs WHERE job_id = $1) + interval '1 hour' \
+         WHERE job_id = $1",
+        job,
+    )
+    .await;
+    Yard {
+        kept,
+        fresh,
+        client,
+        job,
+        vessel,
+        day,
+    }
+}
+
+fn png() -> Vec<u8> {
+    let pixels = image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([x as u8, y as u8, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(pixels)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
+    out.into_inner()
+}
+
+impl Yard {
+    async fn read(&self, app: &TestApp, path: &str) -> Value {
+        app.get(path, &self.client.token).await.expect(200).body
+    }
+
+    /// Reads `path` twice (the second read is the kept page), runs `sql` with `$1` =
+    /// `id`, and reads again: the page must show the change, as one never kept does.
+    async fn change(&self, path: &str, sql: &str, id: Uuid) {
+        let before = self.read(&self.kept, path).await;
+        assert_eq!(self.read(&self.kept, path).await, before);
+        self.kept.execute_sql(sql, id).await;
+        let after = self.read(&self.kept, path).await;
+        let truth = self.read(&self.fresh, path).await;
+        assert_eq!(after, truth, "stale after `{sql}`");
+        assert_ne!(after, before, "`{sql}` changed nothing the page shows");
+    }
+
+    fn job_path(&self) -> String {
+        format!("/api/v1/jobs/{}", self.job)
+    }
+}
+
+/// The changes of a job's own columns and its vessel's that a job (alone or in the
+/// list) shows, in an order the table's checks allow; `None` for the vessel's.
+const JOB_CHANGES: &[(&str, &str)] = &[
+    (
+        "number",
+        "UPDATE jobs SET number = number || '7' WHERE id = $1",
+    ),
+    (
+        "title",
+        "UPDATE jobs SET title = title || ' (aft)' WHERE id = $1",
+    ),
+    (
+        "description",
+        "UPDATE jobs SET description = description || '.' WHERE id = $1",
+    ),
+    (
+        "priority",
+        "UPDATE jobs SET priority = CASE WHEN priority = 'urgent' THEN 'low' ELSE 'urgent' END WHERE id = $1",
+    ),
+    ("status", "UPDATE jobs SET status = 'on_hold' WHERE id = $1"),
+    (
+        "requested_start",
+        "UPDATE jobs SET requested_start = coalesce(requested_start, now()) - interval '1 day' WHERE id = $1",
+    ),
+    (
+        "quote_amount",
+        "UPDATE jobs SET quote_amount = quote_amount + 1 WHERE id = $1",
+    ),
+    (
+        "quote_currency",
+        "UPDATE jobs SET quote_currency = CASE WHEN quote_currency = 'EUR' THEN 'USD' ELSE 'EUR' END WHERE id = $1",
+    ),
+    (
+        "quote_valid_until",
+        "UPDATE jobs SET quote_valid_until = coalesce(quote_valid_until, now()) + interval '1 day' WHERE id = $1",
+    ),
+    (
+        "quote_note",
+        "UPDATE jobs SET quote_note = coalesce(quote_note, '') || ' incl. VAT' WHERE id = $1",
+    ),
+    (
+        "planned_start",
+        "UPDATE jobs SET planned_start = planned_start - interval '1 day' WHERE id = $1",
+    ),
+    (
+        "planned_end",
+        "UPDATE jobs SET planned_end = planned_end + interval '1 day' WHERE id = $1",
+    ),
+    (
+        "additional_work_approved",
+        "UPDATE jobs SET additional_work_approved = additional_work_approved + 10 WHERE id = $1",
+    ),
+    (
+        "progress_percent",
+        "UPDATE jobs SET progress_percent = 37.5 WHERE id = $1",
+    ),
+    (
+        "created_at",
+        "UPDATE jobs SET created_at = created_at - interval '1 hour' WHERE id = $1",
+    ),
+    (
+        "updated_at",
+        "UPDATE jobs SET updated_at = updated_at + interval '1 hour' WHERE id = $1",
+    ),
+    (
+        "version",
+        "UPDATE jobs SET version = version + 1 WHERE id = $1",
+    ),
+    (
+        "invoiced_amount",
+        "UPDATE jobs SET status = 'closed', invoiced_amount = 1000, invoiced_currency = 'USD', closed_at = now() WHERE id = $1",
+    ),
+    (
+        "invoiced_amount",
+        "UPDATE jobs SET invoiced_amount = invoiced_amount + 1 WHERE id = $1",
+    ),
+    (
+        "invoiced_currency",
+        "UPDATE jobs SET invoiced_currency = 'EUR' WHERE id = $1",
+    ),
+];
+
+/// Columns of `jobs` no job view shows, or that no change here can move.
+const JOB_COLUMNS_NOT_CHANGED: &[(&str, &str)] = &[
+    ("id", "the key"),
+    ("closed_at", "not shown"),
+    ("created_by", "not shown"),
+    (
+        "organization_id",
+        "moving a job to another owner takes it out of the client's scope",
+    ),
+    ("vessel_id", "changed below, with the vessel's columns"),
+];
+
+async fn every_job_column_changes(y: &Yard, path: &str) {
+    let vessel_changes = [
+        "UPDATE vessels SET name = name || ' II' WHERE id = $1",
+        "UPDATE vessels SET imo_number = CASE WHEN imo_number IS NULL THEN '9074729' END WHERE id = $1",
+    ];
+    for sql in vessel_changes {
+        y.change(path, sql, y.vessel).await;
+    }
+    for (_, sql) in JOB_CHANGES {
+        y.change(path, sql, y.job).await;
+    }
+}
+
+#[tokio::test]
+async fn every_column_a_job_shows_is_covered_here() {
+    let app = TestApp::spawn().await;
+    use diesel_async::{AsyncConnection, AsyncPgConnection};
+    let mut conn = AsyncPgConnection::establish(&app.database_url())
+        .await
+        .unwrap();
+    #[derive(diesel::QueryableByName)]
+    struct Column {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        column_name: String,
+    }
+    let columns: Vec<Column> = diesel_async::RunQueryDsl::load(
+        diesel::sql_query(
+            "SELECT column_name::text FROM information_schema.columns \
+             WHERE table_schema = 'public' AND table_name = 'jobs' ORDER BY column_name",
+        ),
+        &mut conn,
+    )
+    .await
+    .unwrap();
+    for Column { column_name } in columns {
+        assert!(
+            JOB_CHANGES.iter().any(|(c, _)| *c == column_name)
+                || JOB_COLUMNS_NOT_CHANGED
+                    .iter()
+                    .any(|(c, _)| *c == column_name),
+            "jobs.{column_name} is neither changed by this test nor said to be unshown"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_kept_job_shows_every_change_of_its_columns() {
+    let y = yard().await;
+    every_job_column_changes(&y, &y.job_path()).await;
+}
+
+#[tokio::test]
+async fn a_kept_page_of_the_job_list_shows_every_change_of_its_rows() {
+    let y = yard().await;
+    every_job_column_changes(&y, "/api/v1/jobs?limit=50").await;
+    // A job added to, and a job taken from, the organisation's list.
+    let list = "/api/v1/jobs?limit=50";
+    y.change(
+        list,
+        "INSERT INTO jobs (number, vessel_id, organization_id, title, description, priority, \
+                           created_by) \
+         SELECT number || '2', vessel_id, organization_id, title, description, priority, created_by \
+         FROM jobs WHERE id = $1",
+        y.job,
+    )
+    .await;
+    y.change(
+        list,
+        "DELETE FROM jobs WHERE id <> $1 \
+         AND organization_id = (SELECT organization_id FROM jobs WHERE id = $1)",
+        y.job,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_kept_daily_report_shows_every_change_of_its_parts() {
+    let y = yard().await;
+    let report = format!("/api/v1/jobs/{}/daily-report?date={}", y.job, y.day);
+    let read = y.read(&y.kept, &report).await;
+    assert_eq!(read["tasks"].as_array().unwrap().len(), 1);
+    assert_eq!(read["pending_additional_work"].as_array().unwrap().len(), 1);
+    assert_eq!(read["attachments"].as_array().unwrap().len(), 1);
+    for sql in [
+        // The tasks: title, progress, status, and the hours that weigh the job's progress.
+        "UPDATE tasks SET title = title || ' (port side)' WHERE job_id = $1",
+        "UPDATE tasks SET progress_percent = 55 WHERE job_id = $1",
+        "UPDATE tasks SET status = 'done' WHERE job_id = $1",
+        "UPDATE jobs SET progress_percent = 12.5 WHERE id = $1",
+        // The day's work logs.
+        "UPDATE work_logs SET started_at = started_at - interval '1 hour' WHERE job_id = $1",
+        "UPDATE work_logs SET ended_at = ended_at - interval '30 minutes' WHERE job_id = $1",
+        // The day's status changes.
+        "INSERT INTO job_events (job_id, at, kind, from_status, to_status, actor_id, actor_role) \
+         SELECT w.job_id, w.started_at, 'status_changed', 'in_progress', 'on_hold', j.created_by, 'manager' \
+         FROM work_logs w JOIN jobs j ON j.id = w.job_id WHERE w.job_id = $1",
+        "UPDATE job_events SET to_status = 'in_progress', from_status = 'on_hold' \
+         WHERE job_id = $1 AND kind = 'status_changed' AND from_status = 'in_progress' AND to_status = 'on_hold'",
+        "UPDATE job_events SET at = at + interval '1 minute' WHERE job_id = $1",
+        // The additional work awaiting a decision.
+        "UPDATE additional_work SET description = description || ', frame 112' WHERE job_id = $1",
+        "UPDATE additional_work SET amount = amount + 100 WHERE job_id = $1",
+        "UPDATE additional_work SET currency = 'EUR' WHERE job_id = $1",
+        // The day's photos.
+        "UPDATE attachments SET caption = 'Pitting, frame 112' WHERE job_id = $1",
+        "UPDATE attachments SET has_thumbnail = NOT has_thumbnail WHERE job_id = $1",
+        "UPDATE attachments SET task_id = (SELECT id FROM tasks WHERE job_id = $1) WHERE job_id = $1",
+        "UPDATE attachments SET uploaded_at = uploaded_at + interval '10 days' WHERE job_id = $1",
+        // Decided, the additional work leaves the report; the logs go too.
+        "UPDATE additional_work SET status = 'approved', decided_at = now() WHERE job_id = $1",
+        "DELETE FROM work_logs WHERE job_id = $1",
+    ] {
+        y.change(&report, sql, y.job).await;
+    }
+}
