@@ -107,6 +107,35 @@ impl<T> Page<T> {
     }
 }
 
+/// `query`, a boxed diesel query, kept to the rows after `page`'s cursor in `(at, id)`
+/// order: the keyset filter of every list in ascending order.
+macro_rules! after_cursor {
+    ($query:expr, $page:expr, $at:expr, $id:expr) => {{
+        let query = $query;
+        match $page.after {
+            Some(after) => {
+                query.filter($at.gt(after.at).or($at.eq(after.at).and($id.gt(after.id))))
+            }
+            None => query,
+        }
+    }};
+}
+pub(crate) use after_cursor;
+
+/// [`after_cursor`] for a list in descending `(at, id)` order (newest first).
+macro_rules! before_cursor {
+    ($query:expr, $page:expr, $at:expr, $id:expr) => {{
+        let query = $query;
+        match $page.after {
+            Some(after) => {
+                query.filter($at.lt(after.at).or($at.eq(after.at).and($id.lt(after.id))))
+            }
+            None => query,
+        }
+    }};
+}
+pub(crate) use before_cursor;
+
 #[cfg(test)]
 mod tests {
     use super::*;

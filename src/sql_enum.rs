@@ -3,7 +3,6 @@
 
 /// Declares an enum with its wire/database names, and implements serde, diesel `Text`
 /// conversion, `utoipa::ToSchema`, `Display` and `FromStr` for it.
-#[macro_export]
 macro_rules! text_enum {
     (
         $(#[$meta:meta])*
@@ -75,6 +74,7 @@ macro_rules! text_enum {
         }
     };
 }
+pub(crate) use text_enum;
 
 #[cfg(test)]
 mod tests {

@@ -60,15 +60,8 @@ pub async fn list(
     if let Some(item) = additional_work_id {
         query = query.filter(attachments::additional_work_id.eq(item));
     }
-    if let Some(after) = page.after {
-        query = query.filter(
-            attachments::uploaded_at
-                .gt(after.at)
-                .or(attachments::uploaded_at
-                    .eq(after.at)
-                    .and(attachments::id.gt(after.id))),
-        );
-    }
+    query =
+        crate::pagination::after_cursor!(query, page, attachments::uploaded_at, attachments::id);
     query
         .order((attachments::uploaded_at, attachments::id))
         .limit(page.fetch())

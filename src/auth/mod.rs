@@ -12,19 +12,8 @@ pub mod tokens;
 
 use actix_web::web;
 
+pub use crate::role::Role;
 pub use extractor::{AuthUser, Scope};
-
-crate::text_enum! {
-    /// What a user may see and do (SPEC section 2).
-    pub enum Role {
-        /// A yard manager: sees and changes everything in the yard.
-        Manager => "manager",
-        /// A yard worker: sees the jobs of their assignments, logs their work.
-        Technician => "technician",
-        /// A user of a client organisation (a shipowner or ship manager).
-        Client => "client",
-    }
-}
 
 /// Registers the authentication routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {

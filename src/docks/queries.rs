@@ -65,13 +65,7 @@ pub async fn list_docks(
     page: &PageRequest,
 ) -> QueryResult<Vec<Dock>> {
     let mut query = docks::table.select(Dock::as_select()).into_boxed();
-    if let Some(after) = page.after {
-        query = query.filter(
-            docks::created_at
-                .gt(after.at)
-                .or(docks::created_at.eq(after.at).and(docks::id.gt(after.id))),
-        );
-    }
+    query = crate::pagination::after_cursor!(query, page, docks::created_at, docks::id);
     query
         .order((docks::created_at, docks::id))
         .limit(page.fetch())
@@ -317,15 +311,8 @@ pub async fn list_bookings(
     if let Some(to) = filter.to {
         query = query.filter(dock_bookings::starts_at.lt(to));
     }
-    if let Some(after) = page.after {
-        query = query.filter(
-            dock_bookings::starts_at
-                .gt(after.at)
-                .or(dock_bookings::starts_at
-                    .eq(after.at)
-                    .and(dock_bookings::id.gt(after.id))),
-        );
-    }
+    query =
+        crate::pagination::after_cursor!(query, page, dock_bookings::starts_at, dock_bookings::id);
     query
         .order((dock_bookings::starts_at, dock_bookings::id))
         .limit(page.fetch())

@@ -397,13 +397,7 @@ pub async fn list(
                 .or(jobs::title.ilike(pattern)),
         );
     }
-    if let Some(after) = page.after {
-        query = query.filter(
-            jobs::created_at
-                .lt(after.at)
-                .or(jobs::created_at.eq(after.at).and(jobs::id.lt(after.id))),
-        );
-    }
+    query = crate::pagination::before_cursor!(query, page, jobs::created_at, jobs::id);
     // The filters make a handful of shapes, each prepared once per connection.
     let query = query.order((jobs::created_at.desc(), jobs::id.desc()));
     let mut rows: Vec<JobRow> = Cached(Paged::new(query, page.fetch())).load(conn).await?;
@@ -443,13 +437,7 @@ pub async fn events(
             job_events::note,
         ))
         .into_boxed();
-    if let Some(after) = page.after {
-        query = query.filter(
-            job_events::at
-                .gt(after.at)
-                .or(job_events::at.eq(after.at).and(job_events::id.gt(after.id))),
-        );
-    }
+    query = crate::pagination::after_cursor!(query, page, job_events::at, job_events::id);
     let rows: Vec<Row> = query
         .order((job_events::at, job_events::id))
         .limit(page.fetch())
@@ -502,15 +490,12 @@ pub async fn list_additional_work(
         .filter(additional_work::job_id.eq(job_id))
         .select(AdditionalWork::as_select())
         .into_boxed();
-    if let Some(after) = page.after {
-        query = query.filter(
-            additional_work::created_at
-                .gt(after.at)
-                .or(additional_work::created_at
-                    .eq(after.at)
-                    .and(additional_work::id.gt(after.id))),
-        );
-    }
+    query = crate::pagination::after_cursor!(
+        query,
+        page,
+        additional_work::created_at,
+        additional_work::id
+    );
     query
         .order((additional_work::created_at, additional_work::id))
         .limit(page.fetch())

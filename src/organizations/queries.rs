@@ -55,15 +55,8 @@ pub async fn list(
     if let Some(country) = country {
         query = query.filter(organizations::country.eq(country.to_ascii_uppercase()));
     }
-    if let Some(after) = page.after {
-        query = query.filter(
-            organizations::created_at
-                .gt(after.at)
-                .or(organizations::created_at
-                    .eq(after.at)
-                    .and(organizations::id.gt(after.id))),
-        );
-    }
+    query =
+        crate::pagination::after_cursor!(query, page, organizations::created_at, organizations::id);
     query
         .order((organizations::created_at, organizations::id))
         .limit(page.fetch())

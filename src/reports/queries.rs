@@ -46,13 +46,7 @@ pub async fn list_rates(
     if let Some(c) = currency {
         query = query.filter(fx_rates::currency.eq(c.to_ascii_uppercase()));
     }
-    if let Some(after) = page.after {
-        query = query.filter(
-            fx_rates::created_at.gt(after.at).or(fx_rates::created_at
-                .eq(after.at)
-                .and(fx_rates::id.gt(after.id))),
-        );
-    }
+    query = crate::pagination::after_cursor!(query, page, fx_rates::created_at, fx_rates::id);
     query
         .order((fx_rates::created_at, fx_rates::id))
         .limit(page.fetch())

@@ -20,7 +20,7 @@ use crate::{
     },
     pagination::{Cursor, Page, PageRequest},
     users::rules::check_name,
-    validation::max_chars,
+    validation::{max_chars, validated},
 };
 
 fn check_hours(value: f64, errors: &mut Vec<FieldError>) {
@@ -152,24 +152,8 @@ pub async fn list_tasks(
     )))
 }
 
-/// Change a task: managers any field, an assigned technician its status only.
-#[utoipa::path(patch, path = "/api/v1/tasks/{id}", tag = "tasks", params(("id" = Uuid, Path)),
-    request_body = UpdateTask, security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The changed task", body = Task),
-        (status = 403, description = "Clients do not change tasks; technicians only their status", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task in your scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The job is closed or cancelled (`job-not-active`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn update_task(
-    user: AuthUser,
-    db: web::Data<Db>,
-    id: web::Path<Uuid>,
-    body: Json<UpdateTask>,
-) -> Result<HttpResponse, ApiError> {
-    user.require_any(&[Role::Manager, Role::Technician])?;
-    let b = body.into_inner();
+/// Every field error of a task's changes.
+fn update_errors(b: &UpdateTask) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if let Some(Err(e)) = b.title.as_deref().map(|t| check_name("title", t)) {
         errors.push(e);
@@ -191,9 +175,29 @@ pub async fn update_task(
             "must be between 0 and 100",
         ));
     }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    errors
+}
+
+/// Change a task: managers any field, an assigned technician its status only.
+#[utoipa::path(patch, path = "/api/v1/tasks/{id}", tag = "tasks", params(("id" = Uuid, Path)),
+    request_body = UpdateTask, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The changed task", body = Task),
+        (status = 403, description = "Clients do not change tasks; technicians only their status", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The job is closed or cancelled (`job-not-active`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update_task(
+    user: AuthUser,
+    db: web::Data<Db>,
+    id: web::Path<Uuid>,
+    body: Json<UpdateTask>,
+) -> Result<HttpResponse, ApiError> {
+    user.require_any(&[Role::Manager, Role::Technician])?;
+    let b = body.into_inner();
+    validated((), update_errors(&b))?;
+    // A technician may only move the status of a task of their job.
     let status_only = b.title.is_none()
         && b.description.is_none()
         && b.estimated_hours.is_none()

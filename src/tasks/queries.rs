@@ -36,13 +36,7 @@ pub async fn list(
     if let Scope::Technician(user) = scope {
         query = query.filter(technician_assigned_to_task(user));
     }
-    if let Some(after) = page.after {
-        query = query.filter(
-            tasks::created_at
-                .gt(after.at)
-                .or(tasks::created_at.eq(after.at).and(tasks::id.gt(after.id))),
-        );
-    }
+    query = crate::pagination::after_cursor!(query, page, tasks::created_at, tasks::id);
     query
         .order((tasks::created_at, tasks::id))
         .limit(page.fetch())

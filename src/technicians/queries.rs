@@ -116,15 +116,7 @@ pub async fn list(
             .sql(", '[)'))"),
         );
     }
-    if let Some(after) = page.after {
-        query = query.filter(
-            technicians::created_at
-                .gt(after.at)
-                .or(technicians::created_at
-                    .eq(after.at)
-                    .and(technicians::id.gt(after.id))),
-        );
-    }
+    query = crate::pagination::after_cursor!(query, page, technicians::created_at, technicians::id);
     query
         .order((technicians::created_at, technicians::id))
         .limit(page.fetch())
@@ -177,15 +169,12 @@ pub async fn list_types(
     let mut query = certification_types::table
         .select(CertificationType::as_select())
         .into_boxed();
-    if let Some(after) = page.after {
-        query = query.filter(
-            certification_types::created_at
-                .gt(after.at)
-                .or(certification_types::created_at
-                    .eq(after.at)
-                    .and(certification_types::id.gt(after.id))),
-        );
-    }
+    query = crate::pagination::after_cursor!(
+        query,
+        page,
+        certification_types::created_at,
+        certification_types::id
+    );
     query
         .order((certification_types::created_at, certification_types::id))
         .limit(page.fetch())
@@ -223,15 +212,12 @@ pub async fn list_certifications(
         .filter(technician_certifications::technician_id.eq(technician_id))
         .select(Certification::as_select())
         .into_boxed();
-    if let Some(after) = page.after {
-        query = query.filter(
-            technician_certifications::created_at.gt(after.at).or(
-                technician_certifications::created_at
-                    .eq(after.at)
-                    .and(technician_certifications::id.gt(after.id)),
-            ),
-        );
-    }
+    query = crate::pagination::after_cursor!(
+        query,
+        page,
+        technician_certifications::created_at,
+        technician_certifications::id
+    );
     query
         .order((
             technician_certifications::created_at,

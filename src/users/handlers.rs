@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     auth::{
-        AuthUser, Role,
+        AuthUser,
         password::{Passwords, check_new_password},
         queries as auth_queries,
     },
@@ -19,6 +19,7 @@ use crate::{
     error::{ApiError, Problem},
     http::created,
     pagination::{Page, PageRequest},
+    role::Role,
 };
 
 /// Create a user (manager only).

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::{auth::Role, schema::users};
+use crate::{role::Role, schema::users};
 
 /// A row of `users`.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

@@ -56,13 +56,7 @@ pub async fn list(
     if let Some(org) = filter.organization_id {
         query = query.filter(users::organization_id.eq(org));
     }
-    if let Some(after) = page.after {
-        query = query.filter(
-            users::created_at
-                .gt(after.at)
-                .or(users::created_at.eq(after.at).and(users::id.gt(after.id))),
-        );
-    }
+    query = crate::pagination::after_cursor!(query, page, users::created_at, users::id);
     query
         .order((users::created_at, users::id))
         .limit(page.fetch())

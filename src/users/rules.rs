@@ -1,6 +1,6 @@
 //! Rules for user data: the email shape and the role/organisation pairing.
 
-use crate::{auth::Role, error::FieldError};
+use crate::{error::FieldError, role::Role};
 
 /// A plausible email address: one `@`, something before it, a dotted domain after it,
 /// no spaces, at most 254 characters. Deliverability is not our business.

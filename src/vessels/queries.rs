@@ -72,13 +72,7 @@ pub async fn list(
     if let Some(org) = filter.owner_organization_id {
         query = query.filter(vessels::owner_organization_id.eq(org));
     }
-    if let Some(after) = page.after {
-        query = query.filter(
-            vessels::created_at.gt(after.at).or(vessels::created_at
-                .eq(after.at)
-                .and(vessels::id.gt(after.id))),
-        );
-    }
+    query = crate::pagination::after_cursor!(query, page, vessels::created_at, vessels::id);
     query
         .order((vessels::created_at, vessels::id))
         .limit(page.fetch())

@@ -6,7 +6,7 @@ use actix_web::{
     web::{self, Bytes},
 };
 use chrono::Utc;
-use diesel_async::AsyncConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use super::{
@@ -70,64 +70,57 @@ pub async fn create_assignment(
             "the technician's account is deactivated",
         ));
     }
-    let row = conn
-        .transaction(async |conn| {
-            let (task, job) = tasks::lock_with_job(conn, task_id, Scope::Yard).await?;
-            if !job.status.is_active() {
-                return Err(ApiError::conflict(
-                    ConflictKind::JobNotActive,
-                    format!(
-                        "The job is {}; technicians are assigned from approval until completion.",
-                        job.status
-                    ),
-                ));
-            }
-            if let Some(code) = &task.required_certification {
-                let held = technicians::certificate_days(conn, technician.id, code).await?;
-                if let Some(gap) =
-                    certificate_gap(&held, yard.day_of(b.starts_at), yard.day_of(b.ends_at))
-                {
-                    return Err(ApiError::Validation(vec![FieldError::new(
-                        "technician_id",
-                        gap.describe(code),
-                    )]));
-                }
-            }
-            lock_slots(conn, &[technician.id]).await?;
-            if let Some(other) =
-                queries::assignment_conflict(conn, technician.id, b.starts_at, b.ends_at).await?
-            {
-                return Err(ApiError::Conflict {
-                    kind: ConflictKind::TechnicianDoubleBooked,
-                    detail: "The technician has another assignment at an overlapping time."
-                        .to_owned(),
-                    conflicting_id: Some(other),
-                    allowed_targets: None,
-                });
-            }
-            let row = queries::insert_assignment(
-                conn,
-                task_id,
-                technician.id,
-                b.starts_at,
-                b.ends_at,
-                user.id,
-            )
-            .await?;
-            Ok((row, job.id))
-        })
+    let (row, job_id) = conn
+        .transaction(async |conn| assign(conn, &yard, task_id, technician.id, &b, user.id).await)
         .await?;
-    let (row, job_id) = row;
-    Ok(created(&Assignment {
-        id: row.id,
-        task_id: row.task_id,
-        job_id,
-        technician_id: row.technician_id,
-        technician_name: name,
-        starts_at: row.starts_at,
-        ends_at: row.ends_at,
-        created_at: row.created_at,
-    }))
+    Ok(created(&Assignment::new(row, job_id, name)))
+}
+
+/// Assigns `technician` to the task for `b`'s period, by `by`, under the task's job's and
+/// the technician's locks: the job is active, the technician certified for the whole
+/// period if the task needs it, and free. Answers the row and the job's id.
+async fn assign(
+    conn: &mut AsyncPgConnection,
+    yard: &Yard,
+    task_id: Uuid,
+    technician: Uuid,
+    b: &CreateAssignment,
+    by: Uuid,
+) -> Result<(super::models::AssignmentRow, Uuid), ApiError> {
+    let (task, job) = tasks::lock_with_job(conn, task_id, Scope::Yard).await?;
+    if !job.status.is_active() {
+        return Err(ApiError::conflict(
+            ConflictKind::JobNotActive,
+            format!(
+                "The job is {}; technicians are assigned from approval until completion.",
+                job.status
+            ),
+        ));
+    }
+    if let Some(code) = &task.required_certification {
+        let held = technicians::certificate_days(conn, technician, code).await?;
+        if let Some(gap) = certificate_gap(&held, yard.day_of(b.starts_at), yard.day_of(b.ends_at))
+        {
+            return Err(ApiError::Validation(vec![FieldError::new(
+                "technician_id",
+                gap.describe(code),
+            )]));
+        }
+    }
+    lock_slots(conn, &[technician]).await?;
+    if let Some(other) =
+        queries::assignment_conflict(conn, technician, b.starts_at, b.ends_at).await?
+    {
+        return Err(ApiError::Conflict {
+            kind: ConflictKind::TechnicianDoubleBooked,
+            detail: "The technician has another assignment at an overlapping time.".to_owned(),
+            conflicting_id: Some(other),
+            allowed_targets: None,
+        });
+    }
+    let row =
+        queries::insert_assignment(conn, task_id, technician, b.starts_at, b.ends_at, by).await?;
+    Ok((row, job.id))
 }
 
 /// A job's live assignments: managers all, a technician its own. Clients have no access.
@@ -158,16 +151,7 @@ pub async fn job_assignments(
             at: a.starts_at,
             id: a.id,
         },
-        |(a, job_id, name)| Assignment {
-            id: a.id,
-            task_id: a.task_id,
-            job_id,
-            technician_id: a.technician_id,
-            technician_name: name,
-            starts_at: a.starts_at,
-            ends_at: a.ends_at,
-            created_at: a.created_at,
-        },
+        |(a, job_id, name)| Assignment::new(a, job_id, name),
     )))
 }
 
@@ -279,29 +263,36 @@ pub async fn create_work_log(
         Err(ApiError::Conflict {
             kind: ConflictKind::WorkLogOverlap,
             ..
-        }) => {
-            // The log in the way is committed (the slot lock waited for it): name it.
-            let conn = db.get().await?;
-            let other = queries::work_log_conflict(
-                &conn,
-                assignment.technician_id,
-                b.started_at,
-                b.ended_at,
-            )
-            .await?;
-            Err(ApiError::Conflict {
-                kind: ConflictKind::WorkLogOverlap,
-                detail: "You already logged work overlapping this time.".to_owned(),
-                conflicting_id: other,
-                allowed_targets: None,
-            })
-        }
+        }) => Err(overlap(&db, assignment.technician_id, b.started_at, b.ended_at).await),
         // Left out by the statement's guard: the job moved on since it was read.
         Err(ApiError::NotFound) => Err(ApiError::conflict(
             ConflictKind::JobNotActive,
             "The job's status changed while the work was being logged; send it again.",
         )),
         Err(e) => Err(e),
+    }
+}
+
+/// The 409 of a log overlapping `[started, ended)` of the technician, naming the log in
+/// the way: it has committed (the slot lock waited for it).
+async fn overlap(
+    db: &Db,
+    technician: Uuid,
+    started: chrono::DateTime<Utc>,
+    ended: chrono::DateTime<Utc>,
+) -> ApiError {
+    let other = match db.get().await {
+        Ok(conn) => queries::work_log_conflict(&conn, technician, started, ended).await,
+        Err(e) => return e.into(),
+    };
+    match other {
+        Ok(other) => ApiError::Conflict {
+            kind: ConflictKind::WorkLogOverlap,
+            detail: "You already logged work overlapping this time.".to_owned(),
+            conflicting_id: other,
+            allowed_targets: None,
+        },
+        Err(e) => e.into(),
     }
 }
 

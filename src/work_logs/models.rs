@@ -55,6 +55,22 @@ pub struct Assignment {
     pub created_at: DateTime<Utc>,
 }
 
+impl Assignment {
+    /// The view of `row`, an assignment on a task of `job_id` of the technician `name`.
+    pub fn new(row: AssignmentRow, job_id: Uuid, technician_name: String) -> Self {
+        Self {
+            id: row.id,
+            task_id: row.task_id,
+            job_id,
+            technician_id: row.technician_id,
+            technician_name,
+            starts_at: row.starts_at,
+            ends_at: row.ends_at,
+            created_at: row.created_at,
+        }
+    }
+}
+
 /// `POST /tasks/{id}/assignments` (manager).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -106,15 +106,7 @@ pub async fn job_assignments(
     if let Some(user) = only_user {
         query = query.filter(technicians::user_id.eq(user));
     }
-    if let Some(after) = page.after {
-        query = query.filter(
-            assignments::starts_at
-                .gt(after.at)
-                .or(assignments::starts_at
-                    .eq(after.at)
-                    .and(assignments::id.gt(after.id))),
-        );
-    }
+    query = crate::pagination::after_cursor!(query, page, assignments::starts_at, assignments::id);
     query
         .order((assignments::starts_at, assignments::id))
         .limit(page.fetch())
@@ -429,13 +421,7 @@ pub async fn job_work_logs(
         .filter(work_logs::job_id.eq(job_id))
         .select((WorkLogRow::as_select(), tasks::title, users::full_name))
         .into_boxed();
-    if let Some(after) = page.after {
-        query = query.filter(
-            work_logs::started_at.gt(after.at).or(work_logs::started_at
-                .eq(after.at)
-                .and(work_logs::id.gt(after.id))),
-        );
-    }
+    query = crate::pagination::after_cursor!(query, page, work_logs::started_at, work_logs::id);
     query
         .order((work_logs::started_at, work_logs::id))
         .limit(page.fetch())
