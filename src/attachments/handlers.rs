@@ -24,7 +24,7 @@ use super::{
 use crate::{
     auth::{AuthUser, Role},
     db::Db,
-    error::{ApiError, FieldError, Problem},
+    error::{ApiError, FieldError},
     http::created,
     jobs::queries as jobs,
     pagination::{Cursor, Page, PageRequest},
@@ -270,10 +270,10 @@ async fn check_targets(db: &Db, user: &AuthUser, form: &Form) -> Result<(), ApiE
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Stored", body = AttachmentView),
-        (status = 400, description = "Not a multipart form, or an unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The file is over SLIPWAY_MAX_UPLOAD_MB (25 MiB)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No file, an empty one, a type other than JPEG, PNG, WebP or PDF, or a task, finding or work log not of this job (or not yours)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Not a multipart form, or an unknown field"),
+        (status = 404, description = "No such job in your scope"),
+        (status = 413, description = "The file is over SLIPWAY_MAX_UPLOAD_MB (25 MiB)"),
+        (status = 422, description = "No file, an empty one, a type other than JPEG, PNG, WebP or PDF, or a task, finding or work log not of this job (or not yours)"),
     ))]
 pub async fn upload(
     user: AuthUser,
@@ -349,8 +349,8 @@ pub async fn upload(
     params(("id" = Uuid, Path), AttachmentListQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of attachments", body = Page<AttachmentView>),
-        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job in your scope"),
+        (status = 422, description = "Bad limit or cursor"),
     ))]
 pub async fn list(
     user: AuthUser,
@@ -385,7 +385,7 @@ pub async fn list(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The attachment", body = AttachmentView),
-        (status = 404, description = "No such attachment in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such attachment in your scope"),
     ))]
 pub async fn get(
     user: AuthUser,
@@ -469,8 +469,8 @@ fn storage_error(e: object_store::Error) -> ApiError {
         (status = 206, description = "The range asked for", content(
             (String = "image/jpeg"), (String = "image/png"), (String = "image/webp"), (String = "application/pdf"))),
         (status = 304, description = "Unchanged since the ETag given"),
-        (status = 404, description = "No such attachment in your scope", body = Problem, content_type = "application/problem+json"),
-        (status = 416, description = "The range is outside the file", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such attachment in your scope"),
+        (status = 416, description = "The range is outside the file"),
     ))]
 pub async fn content(
     user: AuthUser,
@@ -511,7 +511,7 @@ pub async fn content(
     responses(
         (status = 200, description = "The thumbnail", content((String = "image/jpeg"))),
         (status = 304, description = "Unchanged since the ETag given"),
-        (status = 404, description = "No such attachment in your scope, or a document", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such attachment in your scope, or a document"),
     ))]
 pub async fn thumbnail(
     user: AuthUser,
@@ -543,8 +543,8 @@ pub async fn thumbnail(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Removed"),
-        (status = 403, description = "Neither its uploader within a day nor a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such attachment in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither its uploader within a day nor a manager"),
+        (status = 404, description = "No such attachment in your scope"),
     ))]
 pub async fn delete(
     user: AuthUser,

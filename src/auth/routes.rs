@@ -110,7 +110,7 @@ async fn reserve_attempt(conn: &mut AsyncPgConnection, email_key: &str) -> Resul
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = TokenResponse),
-        (status = 401, description = "Wrong email or password (one answer for both)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong email or password (one answer for both)"),
         (status = 429, description = "5 failures for this email in 15 minutes, or too many from this address in a minute; see Retry-After", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 503, description = "Too many sign-ins waiting for a password check; see Retry-After", body = Problem, content_type = "application/problem+json",
@@ -187,7 +187,7 @@ pub(super) async fn sign_in(
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new pair", body = TokenResponse),
-        (status = 401, description = "Invalid, expired, revoked or reused token, or deactivated user", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Invalid, expired, revoked or reused token, or deactivated user"),
     ))]
 pub async fn refresh(
     db: web::Data<Db>,
@@ -231,7 +231,7 @@ pub(super) async fn rotate(
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 204, description = "Logged out"),
-        (status = 422, description = "Not a refresh token at all (too long)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a refresh token at all (too long)"),
     ))]
 pub async fn logout(
     db: web::Data<Db>,
@@ -277,8 +277,8 @@ pub async fn me(user: AuthUser, db: web::Data<Db>) -> Result<HttpResponse, ApiEr
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Changed"),
-        (status = 422, description = "Wrong current password or invalid new one", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many wrong passwords; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong current password or invalid new one"),
+        (status = 429, description = "Too many wrong passwords; see Retry-After"),
     ))]
 pub async fn change_password(
     user: AuthUser,
@@ -340,8 +340,8 @@ pub async fn revoke_my_sessions(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Signed out everywhere"),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such user"),
     ))]
 pub async fn revoke_sessions(
     user: AuthUser,

@@ -161,7 +161,7 @@ fn session_reply(policy: &SessionPolicy, keys: &TokenKeys, tokens: TokenResponse
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = SessionResponse,
             headers(("Set-Cookie" = String, description = "slipway_session=...; HttpOnly; SameSite=Strict; Path=/api/v1/auth/session; Secure"))),
-        (status = 401, description = "Wrong email or password (one answer for both)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong email or password (one answer for both)"),
         (status = 429, description = "5 failures for this email in 15 minutes, or too many from this address in a minute; see Retry-After", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 503, description = "Too many sign-ins waiting for a password check; see Retry-After", body = Problem, content_type = "application/problem+json",
@@ -188,8 +188,8 @@ pub async fn create_session(
     ),
     responses(
         (status = 200, description = "Renewed; the session cookie is replaced", body = SessionResponse),
-        (status = 401, description = "No session cookie, or an invalid, expired, revoked or reused one", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "From another origin, or without `X-Slipway-Session: 1`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No session cookie, or an invalid, expired, revoked or reused one"),
+        (status = 403, description = "From another origin, or without `X-Slipway-Session: 1`"),
     ))]
 pub async fn refresh_session(
     req: HttpRequest,
@@ -213,8 +213,8 @@ pub async fn refresh_session(
     ),
     responses(
         (status = 204, description = "Signed out (also when there was no session)"),
-        (status = 422, description = "A cookie that is no refresh token at all (too long)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "From another origin, or without `X-Slipway-Session: 1`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A cookie that is no refresh token at all (too long)"),
+        (status = 403, description = "From another origin, or without `X-Slipway-Session: 1`"),
     ))]
 pub async fn end_session(
     req: HttpRequest,

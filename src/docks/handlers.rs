@@ -18,7 +18,7 @@ use super::{
 use crate::{
     auth::{AuthUser, Role, Scope},
     db::Db,
-    error::{ApiError, ConflictKind, FieldError, Problem},
+    error::{ApiError, ConflictKind, FieldError},
     group_commit::GroupWriter,
     http::created,
     jobs::{models::PageQuery, queries as jobs, schedule},
@@ -32,8 +32,8 @@ use crate::{
 #[utoipa::path(post, path = "/api/v1/docks", tag = "docks", request_body = CreateDock, security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Dock),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 422, description = "Invalid values"),
     ))]
 pub async fn create_dock(
     user: AuthUser,
@@ -62,7 +62,7 @@ pub async fn create_dock(
 #[utoipa::path(get, path = "/api/v1/docks", tag = "docks", params(PageQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of docks", body = Page<Dock>),
-        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit or cursor"),
     ))]
 pub async fn list_docks(
     _user: AuthUser,
@@ -87,7 +87,7 @@ pub async fn list_docks(
 #[utoipa::path(get, path = "/api/v1/docks/{id}", tag = "docks", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses(
         (status = 200, description = "The dock", body = Dock),
-        (status = 404, description = "No such dock", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such dock"),
     ))]
 pub async fn get_dock(
     _user: AuthUser,
@@ -103,9 +103,9 @@ pub async fn get_dock(
     request_body = UpdateDock, security(("bearer" = [])),
     responses(
         (status = 200, description = "The changed dock", body = Dock),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such dock", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such dock"),
+        (status = 422, description = "Invalid values"),
     ))]
 pub async fn update_dock(
     user: AuthUser,
@@ -213,10 +213,10 @@ async fn booking_view(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Booked", body = DockBooking),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such vessel or dock in your scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`dock-conflict` or `vessel-double-booked`, with `conflicting_id`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Ends before it starts, the vessel does not fit, or the job is of another vessel", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such vessel or dock in your scope"),
+        (status = 409, description = "`dock-conflict` or `vessel-double-booked`, with `conflicting_id`"),
+        (status = 422, description = "Ends before it starts, the vessel does not fit, or the job is of another vessel"),
     ))]
 pub async fn create_booking(
     user: AuthUser,
@@ -291,8 +291,8 @@ async fn check_job_of(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of bookings", body = Page<DockBooking>),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit, cursor or range", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed query"),
+        (status = 422, description = "Bad limit, cursor or range"),
     ))]
 pub async fn list_bookings(
     user: AuthUser,
@@ -323,7 +323,7 @@ pub async fn list_bookings(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The booking", body = DockBooking),
-        (status = 404, description = "No such booking in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking in your scope"),
     ))]
 pub async fn get_booking(
     user: AuthUser,
@@ -339,10 +339,10 @@ pub async fn get_booking(
     request_body = UpdateBooking, security(("bearer" = [])),
     responses(
         (status = 200, description = "The moved booking", body = DockBooking),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such booking in your scope, or no such dock", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`dock-conflict` or `vessel-double-booked`, with `conflicting_id`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Ends before it starts, does not fit, or is cancelled", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such booking in your scope, or no such dock"),
+        (status = 409, description = "`dock-conflict` or `vessel-double-booked`, with `conflicting_id`"),
+        (status = 422, description = "Ends before it starts, does not fit, or is cancelled"),
     ))]
 pub async fn update_booking(
     user: AuthUser,
@@ -389,8 +389,8 @@ pub async fn update_booking(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The cancelled booking", body = DockBooking),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such booking in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such booking in your scope"),
     ))]
 pub async fn cancel_booking(
     user: AuthUser,
@@ -422,10 +422,10 @@ const MAX_RANGE_DAYS: i64 = 3 * 366;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Free windows per fitting dock", body = Availability),
-        (status = 400, description = "Malformed or missing query values", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such vessel", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad duration or range", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed or missing query values"),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such vessel"),
+        (status = 422, description = "Bad duration or range"),
     ))]
 pub async fn availability(
     user: AuthUser,

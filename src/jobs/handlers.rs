@@ -21,7 +21,7 @@ use super::{
 use crate::{
     auth::{AuthUser, Role, Scope},
     db::Db,
-    error::{ApiError, ConflictKind, FieldError, Problem},
+    error::{ApiError, ConflictKind, FieldError},
     http::{IfMatch, etag, json_body},
     kept_pages::{JobKey, KeptJobs, KeptPages, ListKey},
     money::{check_currency, parse_amount},
@@ -69,9 +69,9 @@ fn job_not_active(status: JobStatus) -> ApiError {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created, status `requested`", body = JobView, headers(("ETag" = String))),
-        (status = 403, description = "Technicians cannot request jobs", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such vessel in your scope", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Technicians cannot request jobs"),
+        (status = 404, description = "No such vessel in your scope"),
+        (status = 422, description = "Invalid values"),
     ))]
 pub async fn create_job(
     user: AuthUser,
@@ -121,8 +121,8 @@ pub async fn create_job(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of jobs", body = Page<JobView>),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed query"),
+        (status = 422, description = "Bad limit or cursor"),
     ))]
 pub async fn list_jobs(
     user: AuthUser,
@@ -163,8 +163,8 @@ pub async fn list_jobs(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The job", body = JobView, headers(("ETag" = String))),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed id"),
+        (status = 404, description = "No such job in your scope"),
     ))]
 pub async fn get_job(
     user: AuthUser,
@@ -207,11 +207,11 @@ fn kept_job_response(version: i32, body: Bytes) -> HttpResponse {
     request_body = UpdateJob, security(("bearer" = [])),
     responses(
         (status = 200, description = "The changed job", body = JobView, headers(("ETag" = String))),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such job", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The job is closed or cancelled (`job-not-active`)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such job"),
+        (status = 409, description = "The job is closed or cancelled (`job-not-active`)"),
+        (status = 412, description = "Stale If-Match"),
+        (status = 422, description = "Invalid values"),
     ))]
 pub async fn update_job(
     user: AuthUser,
@@ -278,11 +278,11 @@ pub async fn update_job(
     request_body = PutQuote, security(("bearer" = [])),
     responses(
         (status = 200, description = "The quoted job", body = JobView, headers(("ETag" = String))),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such job", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Past quoting (`illegal-transition`)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid amount, currency or date", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such job"),
+        (status = 409, description = "Past quoting (`illegal-transition`)"),
+        (status = 412, description = "Stale If-Match"),
+        (status = 422, description = "Invalid amount, currency or date"),
     ))]
 pub async fn put_quote(
     user: AuthUser,
@@ -354,12 +354,12 @@ fn illegal(from: JobStatus, to: JobStatus, role: Role) -> ApiError {
     request_body = Transition, security(("bearer" = [])),
     responses(
         (status = 200, description = "The moved job", body = JobView, headers(("ETag" = String))),
-        (status = 400, description = "Malformed (unknown status)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Technicians never move jobs", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not allowed (`illegal-transition`, with `allowed_targets`)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Allowed, but `note` or planned dates are missing", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed (unknown status)"),
+        (status = 403, description = "Technicians never move jobs"),
+        (status = 404, description = "No such job in your scope"),
+        (status = 409, description = "Not allowed (`illegal-transition`, with `allowed_targets`)"),
+        (status = 412, description = "Stale If-Match"),
+        (status = 422, description = "Allowed, but `note` or planned dates are missing"),
     ))]
 pub async fn transition(
     user: AuthUser,
@@ -421,8 +421,8 @@ pub async fn transition(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The job's status and the moves open to the caller", body = AllowedMoves),
-        (status = 403, description = "Technicians never move jobs", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Technicians never move jobs"),
+        (status = 404, description = "No such job in your scope"),
     ))]
 pub async fn allowed_moves(
     user: AuthUser,
@@ -453,8 +453,8 @@ fn invoice_total(job: &super::models::Job) -> Result<(bigdecimal::BigDecimal, St
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of events", body = Page<EventView>),
-        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job in your scope"),
+        (status = 422, description = "Bad limit or cursor"),
     ))]
 pub async fn list_events(
     user: AuthUser,
@@ -480,10 +480,10 @@ pub async fn list_events(
     params(("id" = Uuid, Path)), request_body = CreateAdditionalWork, security(("bearer" = [])),
     responses(
         (status = 201, description = "Created, status `pending`", body = AdditionalWorkView),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such job", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The job is not active (`job-not-active`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values, or a currency other than the quote's", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such job"),
+        (status = 409, description = "The job is not active (`job-not-active`)"),
+        (status = 422, description = "Invalid values, or a currency other than the quote's"),
     ))]
 pub async fn create_additional_work(
     user: AuthUser,
@@ -546,8 +546,8 @@ pub async fn create_additional_work(
     params(("id" = Uuid, Path), PageQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of additional work", body = Page<AdditionalWorkView>),
-        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job in your scope"),
+        (status = 422, description = "Bad limit or cursor"),
     ))]
 pub async fn list_additional_work(
     user: AuthUser,
@@ -576,10 +576,10 @@ pub async fn list_additional_work(
     params(("id" = Uuid, Path)), request_body = DecideAdditionalWork, security(("bearer" = [])),
     responses(
         (status = 200, description = "The decided item", body = AdditionalWorkView),
-        (status = 403, description = "Technicians do not decide", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item in your scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already decided (`illegal-transition`), or the job is closed or cancelled (`job-not-active`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Note too long", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Technicians do not decide"),
+        (status = 404, description = "No such item in your scope"),
+        (status = 409, description = "Already decided (`illegal-transition`), or the job is closed or cancelled (`job-not-active`)"),
+        (status = 422, description = "Note too long"),
     ))]
 pub async fn decide_additional_work(
     user: AuthUser,

@@ -71,8 +71,9 @@ fn operations(item: &mut PathItem) -> Vec<(&'static str, &mut Operation)> {
 
 /// The answers every operation can give whatever its purpose: 400 for a malformed path,
 /// query or body; 401 without a valid token where one is needed; 413 for a body over
-/// 64 KiB. Declared once here rather than on every handler, whose annotations list only
-/// the answers particular to them.
+/// 64 KiB; 429; 503. Declared once here rather than on every handler, whose annotations
+/// list only the answers particular to them, and for errors only their status and
+/// meaning: every error's body, a problem, is declared here too.
 struct CommonResponses;
 
 impl Modify for CommonResponses {
@@ -84,6 +85,21 @@ impl Modify for CommonResponses {
                 let has_body = op.request_body.is_some();
                 let has_input = has_body || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
                 let responses = &mut op.responses.responses;
+                // Every error is a problem: the handlers' annotations give the status and
+                // what it means, the body is declared here.
+                for (status, response) in responses.iter_mut() {
+                    if status.as_str() >= "400"
+                        && let RefOr::T(response) = response
+                        && response.content.is_empty()
+                    {
+                        response.content.insert(
+                            "application/problem+json".into(),
+                            ContentBuilder::new()
+                                .schema(Some(Ref::from_schema_name("Problem")))
+                                .build(),
+                        );
+                    }
+                }
                 if has_input {
                     responses
                         .entry("400".into())

@@ -11,7 +11,7 @@ use super::{
 use crate::{
     auth::{AuthUser, Role},
     db::Db,
-    error::{ApiError, FieldError, Problem},
+    error::{ApiError, FieldError},
     http::created,
     pagination::{Cursor, Page, PageRequest},
     users::rules::check_name,
@@ -41,8 +41,8 @@ fn scope(user: &AuthUser) -> Result<Option<Uuid>, ApiError> {
     request_body = CreateOrganization, security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Organization),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 422, description = "Invalid values"),
     ))]
 pub async fn create_organization(
     user: AuthUser,
@@ -68,8 +68,8 @@ pub async fn create_organization(
     params(OrganizationListQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of organisations", body = Page<Organization>),
-        (status = 403, description = "Technicians have no access", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Technicians have no access"),
+        (status = 422, description = "Bad limit or cursor"),
     ))]
 pub async fn list_organizations(
     user: AuthUser,
@@ -97,8 +97,8 @@ pub async fn list_organizations(
     params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses(
         (status = 200, description = "The organisation", body = Organization),
-        (status = 403, description = "Technicians have no access", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Technicians have no access"),
+        (status = 404, description = "No such organisation in your scope"),
     ))]
 pub async fn get_organization(
     user: AuthUser,
@@ -115,9 +115,9 @@ pub async fn get_organization(
     params(("id" = Uuid, Path)), request_body = UpdateOrganization, security(("bearer" = [])),
     responses(
         (status = 200, description = "The changed organisation", body = Organization),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such organisation"),
+        (status = 422, description = "Invalid values"),
     ))]
 pub async fn update_organization(
     user: AuthUser,

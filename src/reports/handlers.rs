@@ -17,7 +17,7 @@ use super::{
 use crate::{
     auth::{AuthUser, Role},
     db::Db,
-    error::{ApiError, FieldError, Problem},
+    error::{ApiError, FieldError},
     jobs::rules::JobStatus,
     money::{check_currency, format_amount},
     pagination::{Cursor, Page, PageRequest},
@@ -53,8 +53,8 @@ fn parse_rate(text: &str) -> Result<BigDecimal, FieldError> {
     responses(
         (status = 200, description = "Replaced", body = FxRate),
         (status = 201, description = "Created", body = FxRate),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown currency, USD, or a bad rate", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 422, description = "Unknown currency, USD, or a bad rate"),
     ))]
 pub async fn put_fx_rate(
     user: AuthUser,
@@ -93,8 +93,8 @@ pub async fn put_fx_rate(
 #[utoipa::path(get, path = "/api/v1/fx-rates", tag = "reports", params(FxRateListQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of rates", body = Page<FxRate>),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 422, description = "Bad limit or cursor"),
     ))]
 pub async fn list_fx_rates(
     user: AuthUser,
@@ -128,9 +128,9 @@ pub fn growth_percent(previous: Option<&BigDecimal>, current: &BigDecimal) -> Op
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The report", body = TradeVolume),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad year range", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed query"),
+        (status = 403, description = "Not a manager"),
+        (status = 422, description = "Bad year range"),
     ))]
 pub async fn trade_volume(
     user: AuthUser,
@@ -203,9 +203,9 @@ pub async fn trade_volume(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The report", body = Utilization),
-        (status = 400, description = "Malformed or missing window", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Window ends before it starts or is over 10 years", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed or missing window"),
+        (status = 403, description = "Not a manager"),
+        (status = 422, description = "Window ends before it starts or is over 10 years"),
     ))]
 pub async fn dock_utilization(
     user: AuthUser,
@@ -232,9 +232,9 @@ pub async fn dock_utilization(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The report", body = Expiring),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "within_days out of range", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed query"),
+        (status = 403, description = "Not a manager"),
+        (status = 422, description = "within_days out of range"),
     ))]
 pub async fn certifications_expiring(
     user: AuthUser,
@@ -260,7 +260,7 @@ pub async fn certifications_expiring(
 #[utoipa::path(get, path = "/api/v1/reports/backlog", tag = "reports", security(("bearer" = [])),
     responses(
         (status = 200, description = "The report", body = Backlog),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
     ))]
 pub async fn backlog(user: AuthUser, db: web::Data<Db>) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;

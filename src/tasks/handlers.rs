@@ -13,7 +13,7 @@ use super::{
 use crate::{
     auth::{AuthUser, Role, Scope},
     db::Db,
-    error::{ApiError, ConflictKind, FieldError, Problem},
+    error::{ApiError, ConflictKind, FieldError},
     jobs::{
         models::{EventKind, NewEvent, PageQuery},
         queries as jobs,
@@ -54,10 +54,10 @@ fn check_description(value: &str, errors: &mut Vec<FieldError>) {
     request_body = CreateTask, security(("bearer" = [])),
     responses(
         (status = 201, description = "Created, status `open`", body = Task),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such job", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The job is closed or cancelled (`job-not-active`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such job"),
+        (status = 409, description = "The job is closed or cancelled (`job-not-active`)"),
+        (status = 422, description = "Invalid values"),
     ))]
 pub async fn create_task(
     user: AuthUser,
@@ -128,8 +128,8 @@ pub async fn create_task(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of tasks", body = Page<Task>),
-        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job in your scope"),
+        (status = 422, description = "Bad limit or cursor"),
     ))]
 pub async fn list_tasks(
     user: AuthUser,
@@ -183,10 +183,10 @@ fn update_errors(b: &UpdateTask) -> Vec<FieldError> {
     request_body = UpdateTask, security(("bearer" = [])),
     responses(
         (status = 200, description = "The changed task", body = Task),
-        (status = 403, description = "Clients do not change tasks; technicians only their status", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task in your scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The job is closed or cancelled (`job-not-active`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Clients do not change tasks; technicians only their status"),
+        (status = 404, description = "No such task in your scope"),
+        (status = 409, description = "The job is closed or cancelled (`job-not-active`)"),
+        (status = 422, description = "Invalid values"),
     ))]
 pub async fn update_task(
     user: AuthUser,

@@ -14,7 +14,7 @@ use super::{
 use crate::{
     auth::{AuthUser, Role},
     db::Db,
-    error::{ApiError, FieldError, Problem},
+    error::{ApiError, FieldError},
     http::created,
     jobs::models::PageQuery,
     pagination::{Cursor, Page, PageRequest},
@@ -44,8 +44,8 @@ fn check_employee_number(value: &str) -> Result<String, ApiError> {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Technician),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No such technician user, already a technician, or employee number taken", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 422, description = "No such technician user, already a technician, or employee number taken"),
     ))]
 pub async fn create_technician(
     user: AuthUser,
@@ -98,9 +98,9 @@ pub async fn create_technician(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of technicians", body = Page<Technician>),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit, cursor or period", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed query"),
+        (status = 403, description = "Not a manager"),
+        (status = 422, description = "Bad limit, cursor or period"),
     ))]
 pub async fn list_technicians(
     user: AuthUser,
@@ -167,8 +167,8 @@ async fn visible_technician(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The technician", body = Technician),
-        (status = 403, description = "Clients have no access", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such technician in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Clients have no access"),
+        (status = 404, description = "No such technician in your scope"),
     ))]
 pub async fn get_technician(
     user: AuthUser,
@@ -184,9 +184,9 @@ pub async fn get_technician(
     request_body = UpdateTechnician, security(("bearer" = [])),
     responses(
         (status = 200, description = "The changed technician", body = Technician),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such technician", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such technician"),
+        (status = 422, description = "Invalid values"),
     ))]
 pub async fn update_technician(
     user: AuthUser,
@@ -220,9 +220,9 @@ pub async fn update_technician(
     request_body = CreateCertificationType, security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = CertificationType),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Code taken (`duplicate-code`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 409, description = "Code taken (`duplicate-code`)"),
+        (status = 422, description = "Invalid values"),
     ))]
 pub async fn create_certification_type(
     user: AuthUser,
@@ -267,7 +267,7 @@ pub async fn create_certification_type(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of certification types", body = Page<CertificationType>),
-        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit or cursor"),
     ))]
 pub async fn list_certification_types(
     _user: AuthUser,
@@ -293,9 +293,9 @@ pub async fn list_certification_types(
     params(("id" = Uuid, Path)), request_body = CreateCertification, security(("bearer" = [])),
     responses(
         (status = 201, description = "Recorded", body = Certification),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such technician", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown type, or expires before it is issued", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such technician"),
+        (status = 422, description = "Unknown type, or expires before it is issued"),
     ))]
 pub async fn create_certification(
     user: AuthUser,
@@ -334,9 +334,9 @@ pub async fn create_certification(
     params(("id" = Uuid, Path), PageQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of certificates", body = Page<Certification>),
-        (status = 403, description = "Clients have no access", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such technician in your scope", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Clients have no access"),
+        (status = 404, description = "No such technician in your scope"),
+        (status = 422, description = "Bad limit or cursor"),
     ))]
 pub async fn list_certifications(
     user: AuthUser,

@@ -16,7 +16,7 @@ use crate::{
         queries as auth_queries,
     },
     db::Db,
-    error::{ApiError, Problem},
+    error::ApiError,
     http::created,
     pagination::{Page, PageRequest},
     role::Role,
@@ -27,9 +27,9 @@ use crate::{
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = UserView),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Email taken (`duplicate-email`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 409, description = "Email taken (`duplicate-email`)"),
+        (status = 422, description = "Invalid values"),
     ))]
 pub async fn create_user(
     user: AuthUser,
@@ -70,8 +70,8 @@ pub async fn create_user(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of users", body = Page<UserView>),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 422, description = "Bad limit or cursor"),
     ))]
 pub async fn list_users(
     user: AuthUser,
@@ -99,8 +99,8 @@ pub async fn list_users(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The user", body = UserView),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such user"),
     ))]
 pub async fn get_user(
     user: AuthUser,
@@ -118,9 +118,9 @@ pub async fn get_user(
     request_body = UpdateUser, security(("bearer" = [])),
     responses(
         (status = 200, description = "The changed user", body = UserView),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such user"),
+        (status = 422, description = "Invalid values"),
     ))]
 pub async fn update_user(
     user: AuthUser,

@@ -12,7 +12,7 @@ use super::{
 use crate::{
     auth::{AuthUser, Role},
     db::Db,
-    error::{ApiError, FieldError, Problem},
+    error::{ApiError, FieldError},
     http::created,
     organizations::rules::is_country_code,
     pagination::{Cursor, Page, PageRequest},
@@ -55,9 +55,9 @@ fn class_society(value: &str, errors: &mut Vec<FieldError>) {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Vessel),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "IMO number taken (`duplicate-imo`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values (IMO check digit, dimensions, ...)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 409, description = "IMO number taken (`duplicate-imo`)"),
+        (status = 422, description = "Invalid values (IMO check digit, dimensions, ...)"),
     ))]
 pub async fn create_vessel(
     user: AuthUser,
@@ -111,8 +111,8 @@ pub async fn create_vessel(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of vessels", body = Page<Vessel>),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed query"),
+        (status = 422, description = "Bad limit or cursor"),
     ))]
 pub async fn list_vessels(
     user: AuthUser,
@@ -138,8 +138,8 @@ pub async fn list_vessels(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The vessel", body = Vessel),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such vessel in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed id"),
+        (status = 404, description = "No such vessel in your scope"),
     ))]
 pub async fn get_vessel(
     user: AuthUser,
@@ -155,10 +155,10 @@ pub async fn get_vessel(
     request_body = UpdateVessel, security(("bearer" = [])),
     responses(
         (status = 200, description = "The changed vessel", body = Vessel),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such vessel", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "IMO number taken (`duplicate-imo`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such vessel"),
+        (status = 409, description = "IMO number taken (`duplicate-imo`)"),
+        (status = 422, description = "Invalid values"),
     ))]
 pub async fn update_vessel(
     user: AuthUser,

@@ -21,7 +21,7 @@ use crate::{
     auth::{AuthUser, Role, Scope},
     db::Db,
     docks::queries::lock_slots,
-    error::{ApiError, ConflictKind, FieldError, Problem},
+    error::{ApiError, ConflictKind, FieldError},
     group_commit::GroupWriter,
     http::{created, json_body},
     jobs::{models::PageQuery, queries as jobs},
@@ -39,10 +39,10 @@ use crate::{
     request_body = CreateAssignment, security(("bearer" = [])),
     responses(
         (status = 201, description = "Assigned", body = Assignment),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`job-not-active`, or `technician-double-booked` with `conflicting_id`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad period, unknown technician, or certification missing, expired or not yet valid", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such task"),
+        (status = 409, description = "`job-not-active`, or `technician-double-booked` with `conflicting_id`"),
+        (status = 422, description = "Bad period, unknown technician, or certification missing, expired or not yet valid"),
     ))]
 pub async fn create_assignment(
     user: AuthUser,
@@ -128,9 +128,9 @@ async fn assign(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of assignments", body = Page<Assignment>),
-        (status = 403, description = "Clients have no access", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Clients have no access"),
+        (status = 404, description = "No such job in your scope"),
+        (status = 422, description = "Bad limit or cursor"),
     ))]
 pub async fn job_assignments(
     user: AuthUser,
@@ -160,8 +160,8 @@ pub async fn job_assignments(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Removed"),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such live assignment", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such live assignment"),
     ))]
 pub async fn delete_assignment(
     user: AuthUser,
@@ -181,8 +181,8 @@ pub async fn delete_assignment(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of my assignments", body = Page<MyAssignment>),
-        (status = 403, description = "Not a technician", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a technician"),
+        (status = 422, description = "Bad limit or cursor"),
     ))]
 pub async fn my_assignments(
     user: AuthUser,
@@ -210,10 +210,10 @@ pub async fn my_assignments(
     request_body = CreateWorkLog, security(("bearer" = [])),
     responses(
         (status = 201, description = "Logged", body = WorkLog),
-        (status = 403, description = "Only technicians log work", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not your assignment", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`job-not-active` (job not in progress), or `work-log-overlap` with `conflicting_id`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Ends before it starts, in the future, or longer than 16 hours", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only technicians log work"),
+        (status = 404, description = "Not your assignment"),
+        (status = 409, description = "`job-not-active` (job not in progress), or `work-log-overlap` with `conflicting_id`"),
+        (status = 422, description = "Ends before it starts, in the future, or longer than 16 hours"),
     ))]
 pub async fn create_work_log(
     user: AuthUser,
@@ -325,8 +325,8 @@ fn work_log_view(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of work logs", body = Page<WorkLog>),
-        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job in your scope"),
+        (status = 422, description = "Bad limit or cursor"),
     ))]
 pub async fn job_work_logs(
     user: AuthUser,
@@ -357,8 +357,8 @@ pub async fn job_work_logs(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The day's report", body = DailyReport),
-        (status = 400, description = "Malformed date", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such job in your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed date"),
+        (status = 404, description = "No such job in your scope"),
     ))]
 pub async fn daily_report(
     user: AuthUser,
