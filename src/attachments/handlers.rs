@@ -173,6 +173,28 @@ struct Prepared {
     thumbnail: Option<Vec<u8>>,
 }
 
+/// Stores the file's bytes (as cleaned, or as received) and its thumbnail.
+async fn store(storage: &Storage, prepared: &Prepared, file: &Received) -> Result<(), ApiError> {
+    match &prepared.cleaned {
+        Some(bytes) => storage
+            .put_file(&prepared.sha256, bytes.clone())
+            .await
+            .map_err(anyhow::Error::from)?,
+        None => {
+            storage
+                .put_file_from(&prepared.sha256, file.temp.path())
+                .await?
+        }
+    }
+    if let Some(thumbnail) = &prepared.thumbnail {
+        storage
+            .put_thumbnail(&prepared.sha256, thumbnail.clone())
+            .await
+            .map_err(anyhow::Error::from)?;
+    }
+    Ok(())
+}
+
 /// Decides the kind from the bytes, and for an image removes its metadata and makes its
 /// thumbnail (on the blocking pool).
 async fn prepare(file: &Received) -> Result<Prepared, ApiError> {
@@ -306,23 +328,7 @@ pub async fn upload(
     let file = form.file.as_ref().expect("checked: a file was sent");
     let prepared = prepare(file).await?;
     // The bytes first: a row never names a missing file.
-    match &prepared.cleaned {
-        Some(bytes) => storage
-            .put_file(&prepared.sha256, bytes.clone())
-            .await
-            .map_err(anyhow::Error::from)?,
-        None => {
-            storage
-                .put_file_from(&prepared.sha256, file.temp.path())
-                .await?
-        }
-    }
-    if let Some(thumbnail) = prepared.thumbnail {
-        storage
-            .put_thumbnail(&prepared.sha256, thumbnail)
-            .await
-            .map_err(anyhow::Error::from)?;
-    }
+    store(&storage, &prepared, file).await?;
     let row = NewAttachment {
         job_id,
         task_id: form.task_id,

@@ -161,9 +161,28 @@ pub async fn trade_volume(
     let rows = queries::revenue_by_year_and_country(&mut conn, start, end, tz).await?;
     let unconverted = queries::unconverted(&mut conn, start, end, tz).await?;
 
+    let years = volumes(&rows, from_year, to_year);
+    Ok(HttpResponse::Ok().json(TradeVolume {
+        years,
+        unconverted: unconverted
+            .into_iter()
+            .map(|u| Unconverted {
+                job_id: u.id,
+                number: u.number,
+                amount: format_amount(&u.amount),
+                currency: u.currency,
+                closed_at: u.closed_at,
+            })
+            .collect(),
+    }))
+}
+
+/// Each year of `from..=to`: its jobs and revenue, its growth on the year before, and
+/// its countries.
+fn volumes(rows: &[queries::CountryYear], from: i32, to: i32) -> Vec<YearVolume> {
     let mut years = Vec::new();
     let mut previous: Option<BigDecimal> = None;
-    for year in from_year..=to_year {
+    for year in from..=to {
         let of_year: Vec<_> = rows.iter().filter(|r| r.year == year).collect();
         let revenue: BigDecimal = of_year.iter().map(|r| r.revenue.clone()).sum();
         years.push(YearVolume {
@@ -183,19 +202,7 @@ pub async fn trade_volume(
         });
         previous = Some(revenue);
     }
-    Ok(HttpResponse::Ok().json(TradeVolume {
-        years,
-        unconverted: unconverted
-            .into_iter()
-            .map(|u| Unconverted {
-                job_id: u.id,
-                number: u.number,
-                amount: format_amount(&u.amount),
-                currency: u.currency,
-                closed_at: u.closed_at,
-            })
-            .collect(),
-    }))
+    years
 }
 
 /// Booked hours over window hours per dock (manager).

@@ -49,6 +49,22 @@ fn check_description(value: &str, errors: &mut Vec<FieldError>) {
     max_chars("description", value, 20_000, errors);
 }
 
+/// Every field error of a new task.
+fn create_errors(b: &CreateTask) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if let Err(e) = check_name("title", &b.title) {
+        errors.push(e);
+    }
+    check_hours(b.estimated_hours, &mut errors);
+    if let Some(code) = &b.required_certification {
+        check_code(code, &mut errors);
+    }
+    if let Some(d) = &b.description {
+        check_description(d, &mut errors);
+    }
+    errors
+}
+
 /// Add a task to a job's repair specification (manager).
 #[utoipa::path(post, path = "/api/v1/jobs/{id}/tasks", tag = "tasks", params(("id" = Uuid, Path)),
     request_body = CreateTask, security(("bearer" = [])),
@@ -67,20 +83,7 @@ pub async fn create_task(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let b = body.into_inner();
-    let mut errors = Vec::new();
-    if let Err(e) = check_name("title", &b.title) {
-        errors.push(e);
-    }
-    check_hours(b.estimated_hours, &mut errors);
-    if let Some(code) = &b.required_certification {
-        check_code(code, &mut errors);
-    }
-    if let Some(d) = &b.description {
-        check_description(d, &mut errors);
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    validated((), create_errors(&b))?;
     let job_id = id.into_inner();
     let mut conn = db.get().await?;
     let task = conn

@@ -233,10 +233,33 @@ pub async fn create_work_log(
         progress_percent: b.progress_percent,
     };
     let errors = rules::shift_errors(shift, Utc::now());
-    // Whose assignment it is (404) and whether its job takes work (409) come first.
+    if errors.is_empty() {
+        // The statement finds the caller's assignment and checks its job under the job's
+        // lock: a log it wrote is the answer; one it left out is explained below.
+        let log = NewWorkLog {
+            assignment_id: *id,
+            user_id: user.id,
+            started_at: b.started_at,
+            ended_at: b.ended_at,
+            description,
+            progress_percent: b.progress_percent,
+        };
+        match writer.write(log).await {
+            Ok(work) => {
+                let view = work_log_view(work.log, work.task_title, None, &yard, true);
+                return Ok(created(&view));
+            }
+            Err(ApiError::Conflict {
+                kind: ConflictKind::WorkLogOverlap,
+                ..
+            }) => return Err(overlap(&db, *id, user.id, b.started_at, b.ended_at).await),
+            Err(ApiError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    // Nothing was written: the reason, in the order of the rules.
     let conn = db.get().await?;
-    let (assignment, status) = queries::my_assignment(&conn, *id, user.id).await?;
-    drop(conn);
+    let (_, status) = queries::my_assignment(&conn, *id, user.id).await?;
     if !rules::takes_work_logs(status) {
         return Err(ApiError::conflict(
             ConflictKind::JobNotActive,
@@ -244,46 +267,29 @@ pub async fn create_work_log(
         ));
     }
     validated((), errors)?;
-    let log = NewWorkLog {
-        assignment_id: assignment.id,
-        user_id: user.id,
-        started_at: b.started_at,
-        ended_at: b.ended_at,
-        description,
-        progress_percent: b.progress_percent,
-    };
-    match writer.write(log).await {
-        Ok(work) => Ok(created(&work_log_view(
-            work.log,
-            work.task_title,
-            None,
-            &yard,
-            true,
-        ))),
-        Err(ApiError::Conflict {
-            kind: ConflictKind::WorkLogOverlap,
-            ..
-        }) => Err(overlap(&db, assignment.technician_id, b.started_at, b.ended_at).await),
-        // Left out by the statement's guard: the job moved on since it was read.
-        Err(ApiError::NotFound) => Err(ApiError::conflict(
-            ConflictKind::JobNotActive,
-            "The job's status changed while the work was being logged; send it again.",
-        )),
-        Err(e) => Err(e),
-    }
+    // It takes logs again by now: its status changed while the log was being written.
+    Err(ApiError::conflict(
+        ConflictKind::JobNotActive,
+        "The job's status changed while the work was being logged; send it again.",
+    ))
 }
 
-/// The 409 of a log overlapping `[started, ended)` of the technician, naming the log in
-/// the way: it has committed (the slot lock waited for it).
+/// The 409 of a log on the caller's `assignment` overlapping `[started, ended)`, naming
+/// the log in the way: it has committed (the slot lock waited for it).
 async fn overlap(
     db: &Db,
-    technician: Uuid,
+    assignment: Uuid,
+    user: Uuid,
     started: chrono::DateTime<Utc>,
     ended: chrono::DateTime<Utc>,
 ) -> ApiError {
-    let other = match db.get().await {
-        Ok(conn) => queries::work_log_conflict(&conn, technician, started, ended).await,
+    let conn = match db.get().await {
+        Ok(conn) => conn,
         Err(e) => return e.into(),
+    };
+    let other = match queries::my_assignment(&conn, assignment, user).await {
+        Ok((a, _)) => queries::work_log_conflict(&conn, a.technician_id, started, ended).await,
+        Err(e) => Err(e),
     };
     match other {
         Ok(other) => ApiError::Conflict {
