@@ -5,7 +5,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::models::{NewVessel, Vessel, VesselChanges, VesselListQuery};
-use crate::{auth::Scope, pagination::PageRequest, schema::vessels};
+use crate::{auth::Scope, db::Cached, pagination::PageRequest, schema::vessels};
 
 type BoxedVessels<'a> =
     vessels::BoxedQuery<'a, diesel::pg::Pg, diesel::dsl::AsSelect<Vessel, diesel::pg::Pg>>;
@@ -36,11 +36,11 @@ pub async fn by_ids(mut conn: &AsyncPgConnection, ids: &[Uuid]) -> QueryResult<V
         .await
 }
 
-/// One vessel within the caller's scope.
+/// One vessel within the caller's scope (a statement kept prepared: one text per kind
+/// of caller).
 pub async fn by_id(mut conn: &AsyncPgConnection, id: Uuid, scope: Scope) -> QueryResult<Vessel> {
-    scoped(scope)
-        .filter(vessels::id.eq(id))
-        .first(&mut conn)
+    Cached(scoped(scope).filter(vessels::id.eq(id)))
+        .get_result(&mut conn)
         .await
 }
 
