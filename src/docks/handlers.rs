@@ -227,17 +227,13 @@ pub async fn create_booking(
     user.require_any(&[Role::Manager, Role::Client])?;
     let b = body.into_inner();
     let conn = db.get().await?;
-    // The vessel and the dock are read together and judged in this order: a client
-    // learns nothing about other organisations' vessels (404) and may not book for its
-    // own (403). Should one be missing, each is read on its own to say which.
-    let (vessel, dock) =
-        match queries::vessel_and_dock(&conn, b.vessel_id, b.dock_id, user.scope()).await? {
-            Some((vessel, dock)) => (Ok(vessel), Ok(dock)),
-            None => futures_util::join!(
-                vessels::queries::by_id(&conn, b.vessel_id, user.scope()),
-                queries::dock(&conn, b.dock_id),
-            ),
-        };
+    // The vessel and the dock are read together (pipelined) and judged in this order:
+    // a client learns nothing about other organisations' vessels (404) and may not book
+    // for its own (403).
+    let (vessel, dock) = futures_util::join!(
+        vessels::queries::by_id(&conn, b.vessel_id, user.scope()),
+        queries::dock(&conn, b.dock_id),
+    );
     let vessel = vessel?;
     user.require(Role::Manager)?;
     refuse(rules::period_error(b.starts_at, b.ends_at))?;

@@ -21,7 +21,6 @@ use crate::{
     },
     pagination::PageRequest,
     schema::{dock_bookings, docks, vessels},
-    vessels::models::Vessel,
 };
 
 /// Creates a dock.
@@ -39,38 +38,6 @@ pub async fn dock(mut conn: &AsyncPgConnection, id: Uuid) -> QueryResult<Dock> {
         .find(id)
         .select(Dock::as_select())
         .first(&mut conn)
-        .await
-}
-
-/// A vessel in the caller's scope (yard or client) and a dock, read in one statement:
-/// `None` when either is missing.
-pub async fn vessel_and_dock(
-    mut conn: &AsyncPgConnection,
-    vessel: Uuid,
-    dock: Uuid,
-    scope: Scope,
-) -> QueryResult<Option<(Vessel, Dock)>> {
-    let query = vessels::table
-        .inner_join(docks::table.on(docks::id.eq(dock)))
-        .filter(vessels::id.eq(vessel))
-        .select((Vessel::as_select(), Dock::as_select()))
-        .into_boxed();
-    let query = match scope {
-        Scope::Yard => query,
-        Scope::Organization(org) => query.filter(vessels::owner_organization_id.eq(org)),
-        // Technicians book nothing.
-        Scope::Technician(_) => return Ok(None),
-    };
-    // Two texts, each kept prepared on the connection.
-    Cached(query).get_result(&mut conn).await.optional()
-}
-
-/// The docks of `ids` that exist, in no order.
-pub async fn docks_by_ids(mut conn: &AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Dock>> {
-    docks::table
-        .filter(docks::id.eq_any(ids))
-        .select(Dock::as_select())
-        .load(&mut conn)
         .await
 }
 

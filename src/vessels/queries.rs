@@ -28,14 +28,6 @@ pub async fn insert(conn: &mut AsyncPgConnection, row: NewVessel) -> QueryResult
         .await
 }
 
-/// The vessels of `ids` that exist (the yard's view), in no order.
-pub async fn by_ids(mut conn: &AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Vessel>> {
-    scoped(Scope::Yard)
-        .filter(vessels::id.eq_any(ids))
-        .load(&mut conn)
-        .await
-}
-
 /// One vessel within the caller's scope (a statement kept prepared: one text per kind
 /// of caller).
 pub async fn by_id(mut conn: &AsyncPgConnection, id: Uuid, scope: Scope) -> QueryResult<Vessel> {
