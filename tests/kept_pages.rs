@@ -112,6 +112,20 @@ impl Yard {
         assert_ne!(after, before, "`{sql}` changed nothing the page shows");
     }
 
+    /// Runs `sql` and reads `path` again: whether or not the page shows what changed, it
+    /// must be what an instance keeping nothing answers.
+    async fn still_fresh(&self, path: &str, sql: &str, id: Uuid) {
+        let before = self.read(&self.kept, path).await;
+        assert_eq!(self.read(&self.kept, path).await, before);
+        self.kept.execute_sql(sql, id).await;
+        let after = self.read(&self.kept, path).await;
+        assert_eq!(
+            after,
+            self.read(&self.fresh, path).await,
+            "stale after `{sql}`"
+        );
+    }
+
     fn job_path(&self) -> String {
         format!("/api/v1/jobs/{}", self.job)
     }
@@ -211,12 +225,107 @@ const JOB_COLUMNS_NOT_CHANGED: &[(&str, &str)] = &[
     ("vessel_id", "changed below, with the vessel's columns"),
 ];
 
-async fn every_job_column_changes(y: &Yard, path: &str) {
-    let vessel_changes = [
+/// A change of every column of `vessels`, shown by a job or not: a column added to the
+/// job's vessel summary without its trigger is then a stale read here.
+const VESSEL_CHANGES: &[(&str, &str)] = &[
+    (
+        "name",
         "UPDATE vessels SET name = name || ' II' WHERE id = $1",
+    ),
+    (
+        "imo_number",
         "UPDATE vessels SET imo_number = CASE WHEN imo_number IS NULL THEN '9074729' END WHERE id = $1",
-    ];
-    for sql in vessel_changes {
+    ),
+    (
+        "vessel_type",
+        "UPDATE vessels SET vessel_type = CASE WHEN vessel_type = 'tanker' THEN 'tug' ELSE 'tanker' END WHERE id = $1",
+    ),
+    (
+        "flag",
+        "UPDATE vessels SET flag = CASE WHEN flag = 'MT' THEN 'PA' ELSE 'MT' END WHERE id = $1",
+    ),
+    (
+        "gross_tonnage",
+        "UPDATE vessels SET gross_tonnage = gross_tonnage + 1 WHERE id = $1",
+    ),
+    (
+        "length_overall_m",
+        "UPDATE vessels SET length_overall_m = length_overall_m + 1 WHERE id = $1",
+    ),
+    (
+        "beam_m",
+        "UPDATE vessels SET beam_m = beam_m + 1 WHERE id = $1",
+    ),
+    (
+        "draft_m",
+        "UPDATE vessels SET draft_m = draft_m + 1 WHERE id = $1",
+    ),
+    (
+        "lightweight_t",
+        "UPDATE vessels SET lightweight_t = coalesce(lightweight_t, 1000) + 1 WHERE id = $1",
+    ),
+    (
+        "year_built",
+        "UPDATE vessels SET year_built = coalesce(year_built, 2000) + 1 WHERE id = $1",
+    ),
+    (
+        "class_society",
+        "UPDATE vessels SET class_society = coalesce(class_society, '') || 'DNV' WHERE id = $1",
+    ),
+    (
+        "created_at",
+        "UPDATE vessels SET created_at = created_at - interval '1 hour' WHERE id = $1",
+    ),
+    (
+        "updated_at",
+        "UPDATE vessels SET updated_at = updated_at + interval '1 hour' WHERE id = $1",
+    ),
+];
+
+/// A change of every column of `tasks` that a change can move, shown by a report or not.
+const TASK_CHANGES: &[(&str, &str)] = &[
+    (
+        "title",
+        "UPDATE tasks SET title = title || ' (port side)' WHERE job_id = $1",
+    ),
+    (
+        "description",
+        "UPDATE tasks SET description = coalesce(description, '') || ' frame 112' WHERE job_id = $1",
+    ),
+    (
+        "estimated_hours",
+        "UPDATE tasks SET estimated_hours = estimated_hours + 5 WHERE job_id = $1",
+    ),
+    (
+        "required_certification",
+        "WITH t AS (INSERT INTO certification_types (code, name) VALUES ('KEPT-1', 'Kept') \
+           RETURNING code) \
+         UPDATE tasks SET required_certification = (SELECT code FROM t) WHERE job_id = $1",
+    ),
+    (
+        "progress_percent",
+        "UPDATE tasks SET progress_percent = 55 WHERE job_id = $1",
+    ),
+    (
+        "created_at",
+        "UPDATE tasks SET created_at = created_at - interval '1 hour' WHERE job_id = $1",
+    ),
+    (
+        "updated_at",
+        "UPDATE tasks SET updated_at = updated_at + interval '1 hour' WHERE job_id = $1",
+    ),
+    (
+        "status",
+        "UPDATE tasks SET status = 'done' WHERE job_id = $1",
+    ),
+];
+
+async fn every_job_column_changes(y: &Yard, path: &str) {
+    for (_, sql) in VESSEL_CHANGES {
+        y.still_fresh(path, sql, y.vessel).await;
+    }
+    for (_, sql) in &VESSEL_CHANGES[..2] {
+        // The name and IMO number are shown.
         y.change(path, sql, y.vessel).await;
     }
     for (_, sql) in JOB_CHANGES {
@@ -225,33 +334,46 @@ async fn every_job_column_changes(y: &Yard, path: &str) {
 }
 
 #[tokio::test]
-async fn every_column_a_job_shows_is_covered_here() {
-    let app = TestApp::spawn().await;
+async fn every_column_of_the_tables_kept_pages_show_is_covered_here() {
     use diesel_async::{AsyncConnection, AsyncPgConnection};
+    let app = TestApp::spawn().await;
     let mut conn = AsyncPgConnection::establish(&app.database_url())
         .await
         .unwrap();
     #[derive(diesel::QueryableByName)]
     struct Column {
         #[diesel(sql_type = diesel::sql_types::Text)]
+        table_name: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
         column_name: String,
     }
     let columns: Vec<Column> = diesel_async::RunQueryDsl::load(
         diesel::sql_query(
-            "SELECT column_name::text FROM information_schema.columns \
-             WHERE table_schema = 'public' AND table_name = 'jobs' ORDER BY column_name",
+            "SELECT table_name::text, column_name::text FROM information_schema.columns \
+             WHERE table_schema = 'public' AND table_name IN ('jobs', 'vessels', 'tasks') \
+             ORDER BY table_name, column_name",
         ),
         &mut conn,
     )
     .await
     .unwrap();
-    for Column { column_name } in columns {
+    let keys = ["id", "job_id", "owner_organization_id"];
+    for Column {
+        table_name,
+        column_name,
+    } in columns
+    {
+        let covered = match table_name.as_str() {
+            "jobs" => JOB_CHANGES
+                .iter()
+                .chain(JOB_COLUMNS_NOT_CHANGED)
+                .any(|(c, _)| *c == column_name),
+            "vessels" => VESSEL_CHANGES.iter().any(|(c, _)| *c == column_name),
+            _ => TASK_CHANGES.iter().any(|(c, _)| *c == column_name),
+        };
         assert!(
-            JOB_CHANGES.iter().any(|(c, _)| *c == column_name)
-                || JOB_COLUMNS_NOT_CHANGED
-                    .iter()
-                    .any(|(c, _)| *c == column_name),
-            "jobs.{column_name} is neither changed by this test nor said to be unshown"
+            covered || keys.contains(&column_name.as_str()),
+            "{table_name}.{column_name} is neither changed by this test nor said to be unshown"
         );
     }
 }
@@ -294,11 +416,16 @@ async fn a_kept_daily_report_shows_every_change_of_its_parts() {
     assert_eq!(read["tasks"].as_array().unwrap().len(), 1);
     assert_eq!(read["pending_additional_work"].as_array().unwrap().len(), 1);
     assert_eq!(read["attachments"].as_array().unwrap().len(), 1);
+    // Every column of the tasks; the title, the progress and the status are shown (the
+    // hours weigh the job's progress, which one task alone does not move).
+    for (column, sql) in TASK_CHANGES {
+        if ["title", "progress_percent", "status"].contains(column) {
+            y.change(&report, sql, y.job).await;
+        } else {
+            y.still_fresh(&report, sql, y.job).await;
+        }
+    }
     for sql in [
-        // The tasks: title, progress, status, and the hours that weigh the job's progress.
-        "UPDATE tasks SET title = title || ' (port side)' WHERE job_id = $1",
-        "UPDATE tasks SET progress_percent = 55 WHERE job_id = $1",
-        "UPDATE tasks SET status = 'done' WHERE job_id = $1",
         "UPDATE jobs SET progress_percent = 12.5 WHERE id = $1",
         // The day's work logs.
         "UPDATE work_logs SET started_at = started_at - interval '1 hour' WHERE job_id = $1",
