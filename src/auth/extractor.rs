@@ -51,8 +51,8 @@ impl AuthUser {
     }
 
     /// The caller as the author of a change on a job's timeline.
-    pub fn actor(&self) -> crate::jobs::schedule::Actor {
-        crate::jobs::schedule::Actor {
+    pub fn actor(&self) -> Actor {
+        Actor {
             id: self.id,
             role: self.role,
         }
@@ -62,6 +62,15 @@ impl AuthUser {
     pub fn is_manager(&self) -> bool {
         self.role == Role::Manager
     }
+}
+
+/// Who made a change, for a job's timeline.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    /// The user.
+    pub id: Uuid,
+    /// Their role.
+    pub role: Role,
 }
 
 /// The rows a caller may see, applied inside every query.

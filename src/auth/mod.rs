@@ -13,7 +13,7 @@ pub mod tokens;
 use actix_web::web;
 
 pub use crate::role::Role;
-pub use extractor::{AuthUser, Scope};
+pub use extractor::{Actor, AuthUser, Scope};
 
 /// Registers the authentication routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {

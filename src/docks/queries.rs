@@ -12,13 +12,10 @@ use super::models::{
     BookingListQuery, BookingStatus, CreateDock, Dock, DockBookingRow, UpdateDock, Window,
 };
 use crate::{
-    auth::{Role, Scope},
+    auth::{Actor, Role, Scope},
     db::Cached,
     group_commit::{BatchFuture, BatchWrite, by_place},
-    jobs::{
-        queries::technician_sees_booking,
-        schedule::{Actor, follow_bookings},
-    },
+    jobs::{queries::technician_sees_booking, schedule::follow_bookings},
     pagination::PageRequest,
     schema::{dock_bookings, docks, vessels},
 };

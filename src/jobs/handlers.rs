@@ -133,10 +133,7 @@ pub async fn list_jobs(
 ) -> Result<HttpResponse, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let scope = user.scope();
-    let key = match scope {
-        Scope::Organization(org) => Some(ListKey::new(org, req.query_string())),
-        _ => None,
-    };
+    let key = user.org.map(|org| ListKey::new(org, req.query_string()));
     let mut conn = db.get().await?;
     let body = pages
         .get_or_render(&mut conn, key, async |conn| {
@@ -175,13 +172,10 @@ pub async fn get_job(
     let scope = user.scope();
     // A job read by a client is kept under its organisation's list version: it moves
     // with every change to anything the job's view shows.
-    let key = match scope {
-        Scope::Organization(org) => Some(JobKey {
-            organization_id: org,
-            job_id: *id,
-        }),
-        _ => None,
-    };
+    let key = user.org.map(|organization_id| JobKey {
+        organization_id,
+        job_id: *id,
+    });
     let mut conn = db.get().await?;
     let (version, body) = views
         .get_or_render(&mut conn, key, async |conn| {

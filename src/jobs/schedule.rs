@@ -13,19 +13,10 @@ use super::{
     rules::JobStatus,
 };
 use crate::{
-    auth::{Role, Scope},
+    auth::{Actor, Scope},
     docks::models::BookingStatus,
     schema::dock_bookings,
 };
-
-/// Who changed a booking, for the job's timeline.
-#[derive(Debug, Clone, Copy)]
-pub struct Actor {
-    /// The user.
-    pub id: Uuid,
-    /// Their role.
-    pub role: Role,
-}
 
 /// Sets the job's planned dates to the span of its live bookings, with an event, unless
 /// they are that already, the job has none, or it is completed, closed or cancelled

@@ -378,14 +378,11 @@ pub async fn daily_report(
     let date = query.date.unwrap_or_else(|| yard.today());
     let (start, end) = yard.day_bounds(date);
     let scope = user.scope();
-    let key = match scope {
-        Scope::Organization(org) => Some(ReportKey {
-            organization_id: org,
-            job_id,
-            date,
-        }),
-        _ => None,
-    };
+    let key = user.org.map(|organization_id| ReportKey {
+        organization_id,
+        job_id,
+        date,
+    });
     let mut conn = db.get().await?;
     let body = reports
         .get_or_render(&mut conn, key, async |conn| {
