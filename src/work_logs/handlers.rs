@@ -252,7 +252,7 @@ pub async fn create_work_log(
             Err(ApiError::Conflict {
                 kind: ConflictKind::WorkLogOverlap,
                 ..
-            }) => return Err(overlap(&db, *id, user.id, b.started_at, b.ended_at).await),
+            }) => return Err(overlap(&db, *id, user.id, b.started_at, b.ended_at).await?),
             Err(ApiError::NotFound) => {}
             Err(e) => return Err(e),
         }
@@ -282,24 +282,16 @@ async fn overlap(
     user: Uuid,
     started: chrono::DateTime<Utc>,
     ended: chrono::DateTime<Utc>,
-) -> ApiError {
-    let conn = match db.get().await {
-        Ok(conn) => conn,
-        Err(e) => return e.into(),
-    };
-    let other = match queries::my_assignment(&conn, assignment, user).await {
-        Ok((a, _)) => queries::work_log_conflict(&conn, a.technician_id, started, ended).await,
-        Err(e) => Err(e),
-    };
-    match other {
-        Ok(other) => ApiError::Conflict {
-            kind: ConflictKind::WorkLogOverlap,
-            detail: "You already logged work overlapping this time.".to_owned(),
-            conflicting_id: other,
-            allowed_targets: None,
-        },
-        Err(e) => e.into(),
-    }
+) -> Result<ApiError, ApiError> {
+    let conn = db.get().await?;
+    let (assignment, _) = queries::my_assignment(&conn, assignment, user).await?;
+    let other = queries::work_log_conflict(&conn, assignment.technician_id, started, ended).await?;
+    Ok(ApiError::Conflict {
+        kind: ConflictKind::WorkLogOverlap,
+        detail: "You already logged work overlapping this time.".to_owned(),
+        conflicting_id: other,
+        allowed_targets: None,
+    })
 }
 
 fn work_log_view(
