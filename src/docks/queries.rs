@@ -438,6 +438,7 @@ impl BatchWrite for BookingBatch {
                 jobs.sort_unstable();
                 jobs.dedup_by_key(|(job, _)| *job);
                 for (job, by) in jobs {
+                    // Only managers book.
                     let actor = Actor {
                         id: by,
                         role: Role::Manager,
