@@ -171,6 +171,31 @@ pub struct Config {
     /// 32) per writer at a time; 0 means every request writes alone.
     #[arg(long, env = "SLIPWAY_BATCH_WRITERS", default_value_t = crate::DEFAULT_BATCH_WRITERS)]
     pub batch_writers: usize,
+    /// The SMTP server mail is sent through: `smtp://user:pass@host:587` (STARTTLS when
+    /// the server offers it; `?tls=required` to insist) or `smtps://user:pass@host:465`.
+    /// Without it, no mail is sent.
+    #[arg(long, env = "SLIPWAY_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of mail.
+    #[arg(
+        long,
+        env = "SLIPWAY_SMTP_FROM",
+        default_value = "Slipway <slipway@localhost>"
+    )]
+    pub smtp_from: String,
+    /// When the daily reports of the previous yard day go out, yard time (`HH:MM`).
+    #[arg(long, env = "SLIPWAY_DAILY_REPORT_AT", default_value = "07:00",
+          value_parser = |s: &str| crate::notifications::rules::parse_report_at(s))]
+    pub daily_report_at: chrono::NaiveTime,
+    /// Let webhooks call `http` URLs and loopback, private and link-local addresses: for
+    /// tests and closed networks only.
+    #[arg(long, env = "SLIPWAY_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set)]
+    pub webhook_allow_private: bool,
+    /// Seconds before the first retry of a failed webhook delivery or mail (doubling
+    /// after each further failure).
+    #[arg(long, env = "SLIPWAY_WEBHOOK_RETRY_BASE_SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub webhook_retry_base_secs: u64,
 }
 
 /// The number of CPU cores, for the "0 means one per core" settings.

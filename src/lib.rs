@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod kept_pages;
 pub mod metrics;
 pub mod money;
+pub mod notifications;
 pub mod openapi;
 pub mod organizations;
 pub mod pagination;
@@ -33,6 +34,7 @@ pub mod users;
 pub mod validation;
 pub mod vessels;
 pub mod web_app;
+pub mod webhooks;
 pub mod work_logs;
 pub mod yard;
 
@@ -108,6 +110,12 @@ pub struct AppState {
     pub booking_writer: web::Data<GroupWriter<BookingBatch>>,
     /// Writer tasks per kind of batched write, started by [`serve`].
     pub batch_writers: usize,
+    /// Whether webhooks may call private addresses.
+    pub webhook_policy: web::Data<webhooks::WebhookPolicy>,
+    /// The dispatcher `serve` starts; `None`: none (tests that do not need one).
+    pub dispatch: Option<notifications::dispatch::DispatchConfig>,
+    /// What this instance's dispatcher did, for `/metrics`.
+    pub outbox: web::Data<notifications::dispatch::Counters>,
 }
 
 impl AppState {
@@ -152,12 +160,39 @@ impl AppState {
             work_log_writer: web::Data::new(GroupWriter::off(db.clone())),
             booking_writer: web::Data::new(GroupWriter::off(db.clone())),
             batch_writers: DEFAULT_BATCH_WRITERS,
+            webhook_policy: web::Data::new(webhooks::WebhookPolicy::default()),
+            dispatch: None,
+            outbox: web::Data::new(notifications::dispatch::Counters::default()),
             db: web::Data::new(db),
         })
     }
 
     /// Does each kind of batched write (work logs, bookings) with `writers` writer tasks
     /// once serving (0: each request writes alone).
+    /// Runs a dispatcher with `config` in `serve` (its `allow_private` is also the rule of
+    /// the webhook endpoints).
+    pub fn with_dispatcher(mut self, config: notifications::dispatch::DispatchConfig) -> Self {
+        self.webhook_policy = web::Data::new(webhooks::WebhookPolicy {
+            allow_private: config.allow_private,
+        });
+        self.dispatch = Some(config);
+        self
+    }
+
+    fn start_dispatcher(&self) -> std::io::Result<Option<notifications::dispatch::Dispatcher>> {
+        self.dispatch
+            .clone()
+            .map(|config| {
+                notifications::dispatch::Dispatcher::start(
+                    self.db.get_ref().clone(),
+                    config,
+                    self.outbox.clone().into_inner(),
+                )
+            })
+            .transpose()
+            .map_err(std::io::Error::other)
+    }
+
     pub fn with_batch_writers(mut self, writers: usize) -> Self {
         self.batch_writers = writers;
         self
@@ -287,6 +322,8 @@ pub fn app(
         .app_data(state.job_views)
         .app_data(state.work_log_writer)
         .app_data(state.booking_writer)
+        .app_data(state.webhook_policy)
+        .app_data(state.outbox)
         .configure(http::configure_extractors)
         .configure(health::routes)
         .configure(metrics::routes)
@@ -321,6 +358,8 @@ pub fn app(
                 .configure(reports::routes)
                 .configure(attachments::routes)
                 .configure(yard::routes)
+                .configure(notifications::routes)
+                .configure(webhooks::routes)
                 .configure(openapi::api_routes),
         )
         .default_service(web::to(http::not_found))
@@ -329,6 +368,8 @@ pub fn app(
 /// Starts the HTTP server on an already bound listener.
 pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io::Result<Server> {
     let state = state.start_writers();
+    // The dispatcher runs as long as the runtime (tests stop theirs with it).
+    drop(state.start_dispatcher()?);
     let server = HttpServer::new(move || app(state.clone())).listen(listener)?;
     let server = if workers > 0 {
         server.workers(workers)
@@ -349,6 +390,7 @@ pub async fn serve_until_signalled(
 ) -> std::io::Result<()> {
     let draining = state.draining.clone();
     let state = state.start_writers();
+    let dispatcher = state.start_dispatcher()?;
     let server = HttpServer::new(move || app(state.clone()))
         .listen(listener)?
         .disable_signals()
@@ -369,7 +411,12 @@ pub async fn serve_until_signalled(
             _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT: finishing the requests in flight"),
         }
         draining.set();
-        handle.stop(true).await;
+        let stopping = async {
+            if let Some(dispatcher) = dispatcher {
+                dispatcher.stop(grace).await;
+            }
+        };
+        tokio::join!(handle.stop(true), stopping);
     });
     server.await
 }

@@ -1,5 +1,6 @@
 //! The `slipway` command line: `serve`, `migrate`, `create-manager`, `seed-demo`.
 
+use slipway::notifications::{dispatch::DispatchConfig, mail::Mailer};
 use std::{io::Read, net::TcpListener};
 
 use anyhow::Context;
@@ -174,6 +175,21 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             config.db.timeouts(),
             std::time::Duration::from_secs(config.body_timeout_secs),
         );
+    let mut dispatch = DispatchConfig::new(state.yard.get_ref().clone());
+    dispatch.daily_at = config.daily_report_at;
+    dispatch.allow_private = config.webhook_allow_private;
+    dispatch.retry_base = std::time::Duration::from_secs(config.webhook_retry_base_secs);
+    if let Some(url) = &config.smtp_url {
+        let public_url = config.public_url.clone().unwrap_or_else(|| {
+            tracing::warn!("SLIPWAY_PUBLIC_URL is not set: links in mail name the bound address");
+            format!("http://{}", config.bind)
+        });
+        dispatch.mailer = Some(
+            Mailer::new(url, &config.smtp_from, &public_url)
+                .context("SLIPWAY_SMTP_URL or SLIPWAY_SMTP_FROM")?,
+        );
+    }
+    let state = state.with_dispatcher(dispatch);
     let listener =
         TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, "serving");

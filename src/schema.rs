@@ -286,6 +286,85 @@ diesel::table! {
 
 diesel::joinable!(additional_work -> jobs (job_id));
 diesel::joinable!(additional_work -> users (decided_by));
+diesel::table! {
+    events (id) {
+        id -> Uuid,
+        kind -> Text,
+        occurred_at -> Timestamptz,
+        job_id -> Nullable<Uuid>,
+        organization_id -> Nullable<Uuid>,
+        to_managers -> Bool,
+        to_client -> Bool,
+        report_day -> Nullable<Date>,
+        payload -> Jsonb,
+    }
+}
+
+diesel::table! {
+    notification_settings (user_id) {
+        user_id -> Uuid,
+        email -> Bool,
+        kinds -> Array<Text>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        event_id -> Uuid,
+        created_at -> Timestamptz,
+        read_at -> Nullable<Timestamptz>,
+        email_status -> Text,
+        email_attempts -> Int4,
+        email_next_at -> Nullable<Timestamptz>,
+        email_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Uuid,
+        organization_id -> Nullable<Uuid>,
+        url -> Text,
+        kinds -> Array<Text>,
+        secret -> Text,
+        active -> Bool,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        failing_since -> Nullable<Timestamptz>,
+        disabled_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Uuid,
+        webhook_id -> Uuid,
+        event_id -> Uuid,
+        created_at -> Timestamptz,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Nullable<Timestamptz>,
+        last_attempt_at -> Nullable<Timestamptz>,
+        last_status_code -> Nullable<Int4>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Uuid,
+        delivery_id -> Uuid,
+        at -> Timestamptz,
+        status_code -> Nullable<Int4>,
+        error -> Nullable<Text>,
+        duration_ms -> Int4,
+    }
+}
+
 diesel::joinable!(assignments -> tasks (task_id));
 diesel::joinable!(assignments -> technicians (technician_id));
 diesel::joinable!(assignments -> users (created_by));
@@ -296,6 +375,7 @@ diesel::joinable!(dock_bookings -> docks (dock_id));
 diesel::joinable!(dock_bookings -> jobs (job_id));
 diesel::joinable!(dock_bookings -> users (created_by));
 diesel::joinable!(dock_bookings -> vessels (vessel_id));
+diesel::joinable!(events -> jobs (job_id));
 diesel::joinable!(job_events -> jobs (job_id));
 diesel::joinable!(job_events -> users (actor_id));
 diesel::joinable!(jobs -> organizations (organization_id));
@@ -310,6 +390,11 @@ diesel::joinable!(work_logs -> assignments (assignment_id));
 diesel::joinable!(work_logs -> jobs (job_id));
 diesel::joinable!(work_logs -> tasks (task_id));
 diesel::joinable!(work_logs -> technicians (technician_id));
+diesel::joinable!(notifications -> events (event_id));
+diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(webhook_deliveries -> events (event_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     additional_work,
@@ -318,6 +403,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     certification_types,
     dock_bookings,
     docks,
+    events,
     fx_rates,
     job_events,
     job_list_versions,
@@ -325,6 +411,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_report_versions,
     jobs,
     login_failures,
+    notification_settings,
+    notifications,
     organizations,
     refresh_tokens,
     tasks,
@@ -332,5 +420,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     technicians,
     users,
     vessels,
+    webhook_attempts,
+    webhook_deliveries,
+    webhooks,
     work_logs,
 );

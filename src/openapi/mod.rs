@@ -13,8 +13,8 @@ use utoipa::{
 };
 
 use crate::{
-    attachments, auth, docks, error, health, jobs, organizations, pagination, reports, tasks,
-    technicians, users, vessels, work_logs, yard,
+    attachments, auth, docks, error, health, jobs, notifications, organizations, pagination,
+    reports, tasks, technicians, users, vessels, webhooks, work_logs, yard,
 };
 
 /// Adds the bearer scheme every protected operation refers to.
@@ -249,6 +249,14 @@ impl Modify for CreateLinks {
         attachments::handlers::upload, attachments::handlers::list, attachments::handlers::get,
         attachments::handlers::content, attachments::handlers::thumbnail,
         attachments::handlers::delete,
+        notifications::handlers::list_notifications,
+        notifications::handlers::read_notification,
+        notifications::handlers::read_all_notifications,
+        notifications::handlers::get_settings, notifications::handlers::put_settings,
+        webhooks::handlers::create_webhook, webhooks::handlers::list_webhooks,
+        webhooks::handlers::get_webhook, webhooks::handlers::update_webhook,
+        webhooks::handlers::delete_webhook, webhooks::handlers::test_webhook,
+        webhooks::handlers::list_deliveries,
     ),
     components(schemas(error::Problem, error::FieldError, pagination::Page<users::models::UserView>))
 )]
@@ -262,9 +270,49 @@ impl OpenApiJson {
     pub fn render() -> anyhow::Result<Self> {
         let mut doc = serde_json::to_value(ApiDoc::openapi())?;
         fix_link_keys(&mut doc);
+        add_webhooks(&mut doc);
         limits::document(&mut doc);
         Ok(Self(serde_json::to_string_pretty(&doc)?))
     }
+}
+
+/// The `webhooks` section (OpenAPI 3.1): the request a webhook receives for every event.
+fn add_webhooks(doc: &mut serde_json::Value) {
+    let header = |name: &str, description: &str, example: &str| {
+        serde_json::json!({
+            "name": name, "in": "header", "required": true, "description": description,
+            "schema": {"type": "string", "maxLength": 200}, "example": example,
+        })
+    };
+    doc["webhooks"] = serde_json::json!({
+        "event": {
+            "post": {
+                "summary": "An event, as a webhook receives it",
+                "description": "Sent to a webhook's URL for every event it hears, following the \
+                    Standard Webhooks specification. A 2xx answer within 10 s is success; \
+                    anything else is retried with exponential backoff and jitter for 24 hours. \
+                    `webhook-id` is the event's id: the same on every retry, so a receiver \
+                    drops duplicates by it.",
+                "operationId": "receive_event",
+                "parameters": [
+                    header("webhook-id", "The event's id.", "5f0c6f55-3c1c-4b7b-9d0b-2b8a7f0e4c11"),
+                    header("webhook-timestamp", "Seconds since the Unix epoch, when sent.", "1796118000"),
+                    header("webhook-signature",
+                        "`v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, \
+                         keyed with the base64-decoded part of the secret after `whsec_`.",
+                        "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="),
+                ],
+                "requestBody": {
+                    "required": true,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}},
+                },
+                "responses": {
+                    "200": {"description": "Received (any 2xx)"},
+                    "default": {"description": "Not received: tried again later"},
+                },
+            },
+        },
+    });
 }
 
 /// The limits the server keeps, written into the document where the annotations do not

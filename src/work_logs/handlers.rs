@@ -378,19 +378,7 @@ pub async fn daily_report(
     let mut conn = db.get().await?;
     let body = reports
         .get_or_render(&mut conn, key, async |conn| {
-            // One statement: the job's row decides visibility (404) and carries the progress.
-            let day = queries::day_report(conn, job_id, scope, start, end).await?;
-            let attachments = crate::attachments::queries::of_day(conn, job_id, start, end).await?;
-            let report = DailyReport {
-                job_id,
-                date,
-                hours_total: round2(day.tasks.iter().map(|t| t.hours).sum()),
-                tasks: day.tasks,
-                status_changes: day.status_changes,
-                pending_additional_work: day.pending_additional_work,
-                progress_percent: jobs::shown_progress(day.progress_percent),
-                attachments,
-            };
+            let report = queries::daily_report(conn, job_id, scope, date, (start, end)).await?;
             Ok::<_, ApiError>(Bytes::from(
                 serde_json::to_vec(&report).map_err(anyhow::Error::from)?,
             ))

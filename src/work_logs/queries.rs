@@ -540,6 +540,31 @@ pub async fn day_report(
     })
 }
 
+/// The daily report of `job_id` for the yard day `date`, whose instants are `bounds`,
+/// within the caller's scope: what `GET /jobs/{id}/daily-report` answers and what the
+/// morning mail carries.
+pub async fn daily_report(
+    conn: &mut AsyncPgConnection,
+    job_id: Uuid,
+    scope: Scope,
+    date: chrono::NaiveDate,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+) -> QueryResult<super::models::DailyReport> {
+    // One statement: the job's row decides visibility (404) and carries the progress.
+    let day = day_report(conn, job_id, scope, start, end).await?;
+    let attachments = crate::attachments::queries::of_day(conn, job_id, start, end).await?;
+    Ok(super::models::DailyReport {
+        job_id,
+        date,
+        hours_total: round2(day.tasks.iter().map(|t| t.hours).sum()),
+        tasks: day.tasks,
+        status_changes: day.status_changes,
+        pending_additional_work: day.pending_additional_work,
+        progress_percent: crate::jobs::queries::shown_progress(day.progress_percent),
+        attachments,
+    })
+}
+
 /// Hours to two decimals, as shown.
 pub fn round2(hours: f64) -> f64 {
     // `+ 0.0` turns a rounded -0.0 into 0.0: a report never says "-0 hours".

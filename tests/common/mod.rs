@@ -6,6 +6,8 @@
     reason = "each test binary uses a different part of the harness"
 )]
 
+pub mod sinks;
+
 use std::{net::TcpListener, sync::OnceLock};
 
 use actix_web::dev::ServerHandle;
@@ -785,5 +787,33 @@ impl TestApp {
             json!({"started_at": started, "ended_at": ended, "description": "Gouged and rewelded seam", "progress_percent": progress}),
         )
         .await
+    }
+}
+
+/// A dispatcher that looks for work every 100 ms, retries after a second, sends daily
+/// reports at `daily_at` (yard time, `HH:MM`), lets webhooks call this machine, and
+/// mails through `smtp` (a sink's URL) when given.
+pub fn fast_dispatch(
+    smtp: Option<String>,
+    daily_at: &str,
+) -> impl FnOnce(AppState) -> AppState + use<> {
+    let daily_at = slipway::notifications::rules::parse_report_at(daily_at).expect("a time");
+    move |state: AppState| {
+        let mut config =
+            slipway::notifications::dispatch::DispatchConfig::new(state.yard.get_ref().clone());
+        config.poll = std::time::Duration::from_millis(100);
+        config.daily_every = std::time::Duration::from_millis(200);
+        config.daily_at = daily_at;
+        config.retry_base = std::time::Duration::from_secs(1);
+        config.allow_private = true;
+        config.mailer = smtp.map(|url| {
+            slipway::notifications::mail::Mailer::new(
+                &url,
+                "Slipway Yard <yard@slipway.test>",
+                "https://slipway.test",
+            )
+            .expect("a mailer")
+        });
+        state.with_dispatcher(config)
     }
 }

@@ -1,0 +1,16 @@
+DROP TRIGGER additional_work_decided_emit ON additional_work;
+DROP TRIGGER additional_work_proposed_emit ON additional_work;
+DROP FUNCTION additional_work_emit();
+DROP TRIGGER jobs_schedule_emit ON jobs;
+DROP FUNCTION jobs_schedule_emit();
+DROP TRIGGER job_events_emit ON job_events;
+DROP FUNCTION job_events_emit();
+DROP FUNCTION emit_event(text, uuid, jsonb, boolean, boolean, date);
+DROP INDEX work_logs_started_at_idx;
+DROP TABLE webhook_attempts;
+DROP TABLE webhook_deliveries;
+DROP TABLE webhooks;
+DROP TABLE notifications;
+DROP TABLE notification_settings;
+DROP TABLE events;
+DROP FUNCTION rfc3339(timestamptz);

@@ -1,0 +1,416 @@
+//! The dispatcher: a task in every `serve` instance that sends what the outbox holds.
+//! Each round it writes the due `daily_report.ready` events, claims due mails and
+//! webhook deliveries (`FOR UPDATE SKIP LOCKED`, under a lease), and sends them off the
+//! round: a slow or dead receiver holds one sender of its own, never another receiver,
+//! the mail, or an API request.
+
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use chrono::{NaiveTime, Utc};
+use diesel::{
+    QueryableByName,
+    sql_types::{Bool, Int4, Text, Uuid as SqlUuid},
+};
+use diesel_async::RunQueryDsl;
+use tokio::{sync::Notify, task::JoinSet};
+use uuid::Uuid;
+
+use super::{daily, mail::Mailer, models::Event};
+use crate::{
+    auth::Scope,
+    db::Db,
+    webhooks::{delivery::Sender, queries as webhooks, rules::retry_delay},
+    yard::Yard,
+};
+
+/// How the dispatcher runs.
+#[derive(Debug, Clone)]
+pub struct DispatchConfig {
+    /// How often it looks for due work.
+    pub poll: Duration,
+    /// How often it looks for due daily reports.
+    pub daily_every: Duration,
+    /// When daily reports go out, yard time (`SLIPWAY_DAILY_REPORT_AT`).
+    pub daily_at: NaiveTime,
+    /// The first retry of a failed delivery or mail, doubling after.
+    pub retry_base: Duration,
+    /// Whether webhooks may call private addresses (`SLIPWAY_WEBHOOK_ALLOW_PRIVATE`).
+    pub allow_private: bool,
+    /// Webhooks sent to at once.
+    pub senders: usize,
+    /// The mail transport; `None`: no mail.
+    pub mailer: Option<Mailer>,
+    /// The yard (its calendar and name).
+    pub yard: Yard,
+}
+
+impl DispatchConfig {
+    /// Defaults: every second, reports at 07:00, first retry after 30 s, 16 senders.
+    pub fn new(yard: Yard) -> Self {
+        Self {
+            poll: Duration::from_secs(1),
+            daily_every: Duration::from_secs(60),
+            daily_at: NaiveTime::from_hms_opt(7, 0, 0).expect("07:00"),
+            retry_base: Duration::from_secs(30),
+            allow_private: false,
+            senders: 16,
+            mailer: None,
+            yard,
+        }
+    }
+}
+
+/// What the dispatchers of this instance did, for `/metrics`.
+#[derive(Debug, Default)]
+pub struct Counters {
+    /// Webhook attempts answered with a 2xx.
+    pub webhooks_sent: AtomicU64,
+    /// Webhook attempts that failed.
+    pub webhooks_failed: AtomicU64,
+    /// Mails handed to the SMTP server.
+    pub mails_sent: AtomicU64,
+    /// Mail attempts that failed.
+    pub mails_failed: AtomicU64,
+}
+
+/// A running dispatcher; dropping this handle leaves it running with the runtime.
+pub struct Dispatcher {
+    stop: Arc<Notify>,
+    done: tokio::task::JoinHandle<()>,
+}
+
+/// A delivery lease: no other instance takes a claimed delivery for this long. It covers
+/// the sends of one claim (at most `PER_WEBHOOK` of 10 s each) with room to spare.
+const LEASE_SECS: i32 = 90;
+/// Deliveries of one webhook claimed at once, sent one after another.
+const PER_WEBHOOK: i64 = 4;
+/// Mails claimed at once.
+const MAILS: i64 = 20;
+/// Mail attempts before a mail is marked failed.
+const MAIL_ATTEMPTS: i32 = 8;
+
+impl Dispatcher {
+    /// Starts the dispatcher on the runtime it is called from.
+    pub fn start(db: Db, config: DispatchConfig, counters: Arc<Counters>) -> anyhow::Result<Self> {
+        let sender = Sender::new(config.allow_private)?;
+        let stop = Arc::new(Notify::new());
+        let done = tokio::spawn(run(db, config, sender, counters, stop.clone()));
+        Ok(Self { stop, done })
+    }
+
+    /// Stops claiming, lets what was claimed finish for `grace`, and gives back what did
+    /// not.
+    pub async fn stop(self, grace: Duration) {
+        self.stop.notify_one();
+        let _ = tokio::time::timeout(grace + Duration::from_secs(1), self.done).await;
+    }
+}
+
+/// Deliveries claimed and not yet recorded, by webhook.
+type Unsent = Arc<Mutex<HashMap<Uuid, Vec<Uuid>>>>;
+
+async fn run(
+    db: Db,
+    config: DispatchConfig,
+    sender: Sender,
+    counters: Arc<Counters>,
+    stop: Arc<Notify>,
+) {
+    let config = Arc::new(config);
+    let unsent: Unsent = Arc::default();
+    let mut senders = JoinSet::new();
+    let mut mails: JoinSet<()> = JoinSet::new();
+    let mut last_daily: Option<tokio::time::Instant> = None;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(config.poll) => {}
+            () = stop.notified() => break,
+        }
+        while senders.try_join_next().is_some() {}
+        while mails.try_join_next().is_some() {}
+        if last_daily.is_none_or(|t| t.elapsed() >= config.daily_every) {
+            last_daily = Some(tokio::time::Instant::now());
+            match db.get().await {
+                Ok(mut conn) => {
+                    if let Err(e) = daily::emit_due(&mut conn, &config.yard, config.daily_at).await
+                    {
+                        tracing::warn!(error = %e, "writing the due daily reports failed");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "dispatcher: no database connection"),
+            }
+        }
+        if mails.is_empty() {
+            mails.spawn(send_mails(db.clone(), config.clone(), counters.clone()));
+        }
+        let free = config.senders.saturating_sub(senders.len());
+        if free > 0 {
+            claim_and_send(
+                &db,
+                &config,
+                &sender,
+                &counters,
+                &unsent,
+                &mut senders,
+                free,
+            )
+            .await;
+        }
+    }
+    // Shutting down: what was claimed may finish within the grace; the rest goes back.
+    while senders.join_next().await.is_some() {}
+    while mails.join_next().await.is_some() {}
+    let left: Vec<Uuid> = unsent
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .values()
+        .flatten()
+        .copied()
+        .collect();
+    if !left.is_empty()
+        && let Ok(mut conn) = db.get().await
+    {
+        let _ = webhooks::release(&mut conn, &left).await;
+    }
+}
+
+async fn claim_and_send(
+    db: &Db,
+    config: &Arc<DispatchConfig>,
+    sender: &Sender,
+    counters: &Arc<Counters>,
+    unsent: &Unsent,
+    senders: &mut JoinSet<()>,
+    free: usize,
+) {
+    let busy: Vec<Uuid> = unsent
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .keys()
+        .copied()
+        .collect();
+    let claimed = match db.get().await {
+        Ok(mut conn) => {
+            let limit = i64::try_from(free).unwrap_or(1) * PER_WEBHOOK;
+            webhooks::claim_due(&mut conn, &busy, limit, PER_WEBHOOK, LEASE_SECS).await
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "dispatcher: no database connection");
+            return;
+        }
+    };
+    let claimed = match claimed {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::warn!(error = %e, "claiming webhook deliveries failed");
+            return;
+        }
+    };
+    let mut by_webhook: HashMap<Uuid, Vec<webhooks::Claimed>> = HashMap::new();
+    for row in claimed {
+        by_webhook.entry(row.webhook_id).or_default().push(row);
+    }
+    for (webhook_id, rows) in by_webhook {
+        unsent
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(webhook_id, rows.iter().map(|r| r.id).collect());
+        let (db, config, sender, counters, unsent) = (
+            db.clone(),
+            config.clone(),
+            sender.clone(),
+            counters.clone(),
+            unsent.clone(),
+        );
+        senders.spawn(async move {
+            for row in rows {
+                let outcome = sender
+                    .send(
+                        &row.url,
+                        &row.secret,
+                        &row.event_id.to_string(),
+                        row.payload.clone(),
+                    )
+                    .await;
+                let counter = if outcome.error.is_none() {
+                    &counters.webhooks_sent
+                } else {
+                    &counters.webhooks_failed
+                };
+                counter.fetch_add(1, Ordering::Relaxed);
+                let jitter = 0.8 + rand::random::<f64>() * 0.4;
+                let attempts = attempts_after(&db, row.id).await;
+                let retry_at = Utc::now() + retry_delay(attempts, config.retry_base, jitter);
+                match db.get().await {
+                    Ok(mut conn) => match webhooks::record(&mut conn, &row, &outcome, retry_at)
+                        .await
+                    {
+                        Ok(Some(off)) => tracing::warn!(webhook = %row.webhook_id, url = %off.url,
+                            "webhook disabled after three days of failures"),
+                        Ok(None) => {}
+                        Err(e) => tracing::warn!(error = %e, "recording a webhook attempt failed"),
+                    },
+                    Err(e) => tracing::warn!(error = %e, "recording a webhook attempt failed"),
+                }
+                if let Some(list) = unsent
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .get_mut(&webhook_id)
+                {
+                    list.retain(|id| *id != row.id);
+                }
+            }
+            unsent
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&webhook_id);
+        });
+    }
+}
+
+#[derive(QueryableByName)]
+struct Attempts {
+    #[diesel(sql_type = Int4)]
+    attempts: i32,
+}
+
+/// The attempts a delivery will have once this one is recorded.
+async fn attempts_after(db: &Db, id: Uuid) -> i32 {
+    let Ok(mut conn) = db.get().await else {
+        return 1;
+    };
+    diesel::sql_query("SELECT attempts + 1 AS attempts FROM webhook_deliveries WHERE id = $1")
+        .bind::<SqlUuid, _>(id)
+        .get_result::<Attempts>(&mut conn)
+        .await
+        .map_or(1, |r| r.attempts)
+}
+
+/// A mail claimed by this instance.
+#[derive(QueryableByName)]
+struct ClaimedMail {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+    #[diesel(sql_type = Int4)]
+    attempts: i32,
+    #[diesel(sql_type = Text)]
+    email: String,
+    #[diesel(sql_type = Text)]
+    full_name: String,
+    #[diesel(sql_type = Bool)]
+    active: bool,
+    #[diesel(sql_type = Text)]
+    payload: String,
+}
+
+/// Sends the due mails, one after another; without a mail transport, marks them `off`.
+/// No connection is held while a mail is being sent.
+async fn send_mails(db: Db, config: Arc<DispatchConfig>, counters: Arc<Counters>) {
+    let claimed: Vec<ClaimedMail> = {
+        let Ok(mut conn) = db.get().await else {
+            return;
+        };
+        let Some(_) = &config.mailer else {
+            let off = diesel::sql_query(
+                "UPDATE notifications SET email_status = 'off', email_next_at = NULL \
+                 WHERE email_status = 'pending' AND email_next_at <= now()",
+            )
+            .execute(&mut conn)
+            .await;
+            if let Err(e) = off {
+                tracing::warn!(error = %e, "setting aside mails failed");
+            }
+            return;
+        };
+        match diesel::sql_query(
+            "UPDATE notifications n SET email_next_at = now() + interval '120 seconds' \
+             FROM users u, events e \
+             WHERE n.id IN (SELECT id FROM notifications \
+                            WHERE email_status = 'pending' AND email_next_at <= now() \
+                            ORDER BY email_next_at LIMIT $1 FOR UPDATE SKIP LOCKED) \
+               AND u.id = n.user_id AND e.id = n.event_id \
+             RETURNING n.id, n.email_attempts AS attempts, u.email, u.full_name, u.active, \
+                       e.payload::text AS payload",
+        )
+        .bind::<diesel::sql_types::Int8, _>(MAILS)
+        .load(&mut conn)
+        .await
+        {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::warn!(error = %e, "claiming mails failed");
+                return;
+            }
+        }
+    };
+    let Some(mailer) = &config.mailer else {
+        return;
+    };
+    for mail in claimed {
+        let (status, error) = if !mail.active {
+            ("off", None)
+        } else {
+            match send_one(&db, mailer, &config.yard, &mail).await {
+                Ok(()) => {
+                    counters.mails_sent.fetch_add(1, Ordering::Relaxed);
+                    ("sent", None)
+                }
+                Err(e) => {
+                    counters.mails_failed.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(error = %e, "a mail could not be sent");
+                    let last = mail.attempts + 1 >= MAIL_ATTEMPTS;
+                    (if last { "failed" } else { "pending" }, Some(e))
+                }
+            }
+        };
+        let jitter = 0.8 + rand::random::<f64>() * 0.4;
+        let retry_at = Utc::now() + retry_delay(mail.attempts + 1, config.retry_base, jitter);
+        let Ok(mut conn) = db.get().await else {
+            continue;
+        };
+        let recorded = diesel::sql_query(
+            "UPDATE notifications SET email_status = $2, email_attempts = email_attempts + 1, \
+               email_error = $3, \
+               email_next_at = CASE WHEN $2 = 'pending' THEN $4 END WHERE id = $1",
+        )
+        .bind::<SqlUuid, _>(mail.id)
+        .bind::<Text, _>(status)
+        .bind::<diesel::sql_types::Nullable<Text>, _>(error)
+        .bind::<diesel::sql_types::Timestamptz, _>(retry_at)
+        .execute(&mut conn)
+        .await;
+        if let Err(e) = recorded {
+            tracing::warn!(error = %e, "recording a mail failed");
+        }
+    }
+}
+
+async fn send_one(db: &Db, mailer: &Mailer, yard: &Yard, mail: &ClaimedMail) -> Result<(), String> {
+    let event: Event = serde_json::from_str(&mail.payload).map_err(|e| e.to_string())?;
+    let report = match (super::models::report_day(&event), &event.job) {
+        (Some(date), Some(job)) => Some(
+            crate::work_logs::queries::daily_report(
+                &mut *db.get().await.map_err(|e| e.to_string())?,
+                job.id,
+                Scope::Yard,
+                date,
+                yard.day_bounds(date),
+            )
+            .await
+            .map_err(|e| e.to_string())?,
+        ),
+        _ => None,
+    };
+    let to = lettre::message::Mailbox::new(
+        Some(mail.full_name.clone()),
+        mail.email.parse().map_err(|e| format!("address: {e}"))?,
+    );
+    mailer.send(to, &event, report.as_ref(), yard).await
+}
