@@ -86,29 +86,23 @@ pub async fn update(
         url: Option<&'a str>,
         kinds: Option<Vec<&'static str>>,
         active: Option<bool>,
+        failing_since: Option<Option<DateTime<Utc>>>,
+        disabled_at: Option<Option<DateTime<Utc>>>,
         updated_at: DateTime<Utc>,
     }
-    let row = diesel::update(webhooks::table.find(id))
+    let forget = (active == Some(true)).then_some(None);
+    diesel::update(webhooks::table.find(id))
         .set(Changes {
             url,
             kinds,
             active,
+            failing_since: forget,
+            disabled_at: forget,
             updated_at: Utc::now(),
         })
         .returning(WebhookRow::as_returning())
         .get_result(conn)
-        .await?;
-    if active == Some(true) && (row.failing_since.is_some() || row.disabled_at.is_some()) {
-        return diesel::update(webhooks::table.find(id))
-            .set((
-                webhooks::failing_since.eq(None::<DateTime<Utc>>),
-                webhooks::disabled_at.eq(None::<DateTime<Utc>>),
-            ))
-            .returning(WebhookRow::as_returning())
-            .get_result(conn)
-            .await;
-    }
-    Ok(row)
+        .await
 }
 
 /// Deletes a webhook and its deliveries log.
@@ -289,12 +283,22 @@ pub struct Outcome {
     pub duration_ms: i32,
 }
 
-/// The owner to tell, when a failure disabled the webhook.
-#[derive(Debug, QueryableByName)]
-pub struct Disabled {
+#[derive(QueryableByName)]
+struct Streak {
     #[diesel(sql_type = SqlUuid)]
-    pub created_by: Uuid,
+    created_by: Uuid,
     #[diesel(sql_type = Text)]
+    url: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    disabled_now: bool,
+}
+
+/// The owner to tell, when a failure disabled the webhook.
+#[derive(Debug)]
+pub struct Disabled {
+    /// Who created it.
+    pub created_by: Uuid,
+    /// Its URL.
     pub url: String,
 }
 
@@ -355,20 +359,24 @@ pub async fn record(
         .bind::<Timestamptz, _>(retry_at)
         .execute(conn)
         .await?;
-        let disabled: Option<Disabled> = diesel::sql_query(
-            "WITH streak AS ( \
-               UPDATE webhooks SET failing_since = coalesce(failing_since, $2) \
-               WHERE id = $1 RETURNING id, failing_since) \
-             UPDATE webhooks w SET active = false, disabled_at = now(), updated_at = now() \
-             FROM streak s WHERE w.id = s.id AND w.active \
-               AND s.failing_since <= now() - interval '3 days' \
-             RETURNING w.created_by, w.url",
+        // One row, changed once: the streak's start, and whether it has lasted too long.
+        let streak: Streak = diesel::sql_query(
+            "UPDATE webhooks SET failing_since = coalesce(failing_since, $2), \
+               active = active AND coalesce(failing_since, $2) > now() - interval '3 days', \
+               disabled_at = CASE WHEN active \
+                 AND coalesce(failing_since, $2) <= now() - interval '3 days' \
+                 THEN now() ELSE disabled_at END \
+             WHERE id = $1 \
+             RETURNING created_by, url, (NOT active AND disabled_at = now()) AS disabled_now",
         )
         .bind::<SqlUuid, _>(webhook_id)
         .bind::<Timestamptz, _>(outcome.at)
         .get_result(conn)
-        .await
-        .optional()?;
+        .await?;
+        let disabled = streak.disabled_now.then_some(Disabled {
+            created_by: streak.created_by,
+            url: streak.url,
+        });
         if let Some(off) = &disabled {
             diesel::sql_query(
                 "WITH e AS ( \
