@@ -116,6 +116,26 @@ async fn every_endpoint_answers_every_caller_as_spec_section_2_says() {
         .id();
     let (fresh_tech_user, _) = app.insert_user(slipway::auth::Role::Technician, None).await;
     let client_user = client_own.user_id;
+    // The quote of `advance` told the client's organisation: a notification of its own.
+    let notice = app
+        .get("/api/v1/me/notifications", &client_own.token)
+        .await
+        .expect(200)
+        .body["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let hook_body = json!({"url": "https://93.184.215.14/slipway"});
+    let hook = app
+        .post("/api/v1/webhooks", &client_own.token, hook_body.clone())
+        .await
+        .expect(201)
+        .id();
+    let doomed_hook = app
+        .post("/api/v1/webhooks", &client_own.token, hook_body.clone())
+        .await
+        .expect(201)
+        .id();
     let tech_other_user = tech_other.user_id;
 
     use Method as M;
@@ -207,6 +227,20 @@ async fn every_endpoint_answers_every_caller_as_spec_section_2_says() {
         row(M::GET,   "/api/v1/reports/dock-utilization?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z", None, [401, 200, 403, 403, 403, 403]),
         row(M::GET,   "/api/v1/reports/certifications-expiring", None,             [401, 200, 403, 403, 403, 403]),
         row(M::GET,   "/api/v1/reports/backlog", None,                             [401, 200, 403, 403, 403, 403]),
+        row(M::GET,   "/api/v1/me/notifications", None,                            [401, 200, 200, 200, 200, 200]),
+        row(M::POST,  format!("/api/v1/me/notifications/{notice}/read"), None,     [401, 404, 404, 404, 200, 404]),
+        row(M::POST,  "/api/v1/me/notifications/read-all", None,                   [401, 200, 200, 200, 200, 200]),
+        row(M::GET,   "/api/v1/me/notification-settings", None,                    [401, 200, 200, 200, 200, 200]),
+        row(M::PUT,   "/api/v1/me/notification-settings", Some(json!({"email": true})), [401, 200, 200, 200, 200, 200]),
+        // A client makes webhooks for its own organisation; technicians have none.
+        row(M::POST,  "/api/v1/webhooks", Some(hook_body),                         [401, 201, 403, 403, 201, 201]),
+        row(M::GET,   "/api/v1/webhooks", None,                                    [401, 200, 403, 403, 200, 200]),
+        row(M::GET,   format!("/api/v1/webhooks/{hook}"), None,                    [401, 200, 403, 403, 200, 404]),
+        row(M::PATCH, format!("/api/v1/webhooks/{hook}"), Some(json!({"kinds": ["job.quoted"]})), [401, 200, 403, 403, 200, 404]),
+        row(M::POST,  format!("/api/v1/webhooks/{hook}/test"), None,               [401, 202, 403, 403, 202, 404]),
+        row(M::GET,   format!("/api/v1/webhooks/{hook}/deliveries"), None,         [401, 200, 403, 403, 200, 404]),
+        // Deleted once: its organisation's client first, the manager then finds it gone.
+        row(M::DELETE, format!("/api/v1/webhooks/{doomed_hook}"), None,            [401, 404, 403, 403, 204, 404]),
         row(M::POST,  format!("/api/v1/users/{fresh_tech_user}/sessions/revoke"), None, [401, 204, 403, 403, 403, 403]),
         // Last: each caller signs itself out everywhere, and its token ends with it.
         row(M::POST,  "/api/v1/me/sessions/revoke", None,                          [401, 204, 204, 204, 204, 204]),
@@ -252,7 +286,7 @@ async fn every_endpoint_answers_every_caller_as_spec_section_2_says() {
         wrong.len(),
         wrong.join("\n")
     );
-    // Every documented operation has a row (the document lists 76 operations; /docs and
+    // Every documented operation has a row (the document lists 88 operations; /docs and
     // the probes are outside it).
     let doc = app
         .request(Method::GET, "/api/v1/openapi.json", None, None)

@@ -184,19 +184,19 @@ pub async fn attempts(
     conn: &mut AsyncPgConnection,
     delivery_ids: &[Uuid],
 ) -> QueryResult<Vec<(Uuid, Attempt)>> {
-    let rows: Vec<(Uuid, DateTime<Utc>, Option<i32>, Option<String>, i32)> =
-        webhook_attempts::table
-            .filter(webhook_attempts::delivery_id.eq_any(delivery_ids))
-            .select((
-                webhook_attempts::delivery_id,
-                webhook_attempts::at,
-                webhook_attempts::status_code,
-                webhook_attempts::error,
-                webhook_attempts::duration_ms,
-            ))
-            .order((webhook_attempts::delivery_id, webhook_attempts::at))
-            .load(conn)
-            .await?;
+    type AttemptRow = (Uuid, DateTime<Utc>, Option<i32>, Option<String>, i32);
+    let rows: Vec<AttemptRow> = webhook_attempts::table
+        .filter(webhook_attempts::delivery_id.eq_any(delivery_ids))
+        .select((
+            webhook_attempts::delivery_id,
+            webhook_attempts::at,
+            webhook_attempts::status_code,
+            webhook_attempts::error,
+            webhook_attempts::duration_ms,
+        ))
+        .order((webhook_attempts::delivery_id, webhook_attempts::at))
+        .load(conn)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|(id, at, status_code, error, duration_ms)| {
