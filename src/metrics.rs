@@ -149,6 +149,7 @@ async fn metrics(
         web::Data<KeptPages<ReportKey>>,
         web::Data<KeptJobs>,
     ),
+    outbox: web::Data<crate::notifications::dispatch::Counters>,
 ) -> Result<HttpResponse, ApiError> {
     let allowed = match &access.token {
         Some(token) => req
@@ -229,6 +230,43 @@ async fn metrics(
         let _ = writeln!(
             out,
             "slipway_kept_pages_reads_total{{kind=\"{kind}\",result=\"miss\"}} {misses}"
+        );
+    }
+    out.push_str("# HELP slipway_outbox_sent_total Webhook attempts answered with a 2xx and mails handed to the SMTP server by this instance.\n");
+    out.push_str("# TYPE slipway_outbox_sent_total counter\n");
+    out.push_str("# HELP slipway_outbox_failed_total Webhook and mail attempts of this instance that failed (each is retried).\n");
+    out.push_str("# TYPE slipway_outbox_failed_total counter\n");
+    use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+    for (channel, sent, failed) in [
+        ("webhook", &outbox.webhooks_sent, &outbox.webhooks_failed),
+        ("email", &outbox.mails_sent, &outbox.mails_failed),
+    ] {
+        let _ = writeln!(
+            out,
+            "slipway_outbox_sent_total{{channel=\"{channel}\"}} {}",
+            AtomicU64::load(sent, Relaxed)
+        );
+        let _ = writeln!(
+            out,
+            "slipway_outbox_failed_total{{channel=\"{channel}\"}} {}",
+            AtomicU64::load(failed, Relaxed)
+        );
+    }
+    // What waits, across all instances (from the database; omitted when it is sick).
+    if let Ok(mut conn) = db.get().await
+        && let Ok(pending) = crate::notifications::queries::pending(&mut conn).await
+    {
+        out.push_str("# HELP slipway_outbox_pending Webhook deliveries and mails waiting to be sent, in all instances.\n");
+        out.push_str("# TYPE slipway_outbox_pending gauge\n");
+        let _ = writeln!(
+            out,
+            "slipway_outbox_pending{{channel=\"webhook\"}} {}",
+            pending.0
+        );
+        let _ = writeln!(
+            out,
+            "slipway_outbox_pending{{channel=\"email\"}} {}",
+            pending.1
         );
     }
     Ok(HttpResponse::Ok()

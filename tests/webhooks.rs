@@ -368,6 +368,23 @@ async fn a_test_ping_is_delivered_and_logged() {
     let log = wait_for_deliveries(&y, id, |d| d[0]["status"] == "succeeded").await;
     assert_eq!(log[0]["attempts"][0]["status_code"], 200);
     assert_eq!(log[0]["event_id"], hooks[0].json()["id"]);
+    let metrics = y
+        .app
+        .http
+        .get(format!("{}/metrics", y.app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        r#"slipway_outbox_sent_total{channel="webhook"} 1"#,
+        r#"slipway_outbox_failed_total{channel="webhook"} 0"#,
+        r#"slipway_outbox_pending{channel="webhook"} 0"#,
+    ] {
+        assert!(metrics.lines().any(|l| l == line), "{line} in {metrics}");
+    }
 }
 
 async fn wait_for_deliveries(y: &Yard, id: Uuid, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {

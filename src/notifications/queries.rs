@@ -154,3 +154,19 @@ pub async fn put_settings(
         .await
         .map(drop)
 }
+
+/// Webhook deliveries and mails waiting to be sent.
+pub async fn pending(conn: &mut AsyncPgConnection) -> QueryResult<(i64, i64)> {
+    use crate::schema::webhook_deliveries;
+    let deliveries = webhook_deliveries::table
+        .filter(webhook_deliveries::status.eq("pending"))
+        .count()
+        .get_result(conn)
+        .await?;
+    let mails = notifications::table
+        .filter(notifications::email_status.eq("pending"))
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok((deliveries, mails))
+}
