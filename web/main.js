@@ -18,6 +18,7 @@ import { Users } from './screens/users.js';
 import { Technicians, TechnicianPage } from './screens/technicians.js';
 import { Reports } from './screens/reports.js';
 import { MyWork } from './screens/my-work.js';
+import { Notifications, useUnreadCount } from './screens/notifications.js';
 
 const MANAGER = ['manager'];
 const ANYONE = ['manager', 'client', 'technician'];
@@ -35,6 +36,8 @@ const ROUTES = [
   ['/app/users', Users, MANAGER],
   ['/app/reports', Reports, MANAGER],
   ['/app/my-work', MyWork, ['technician']],
+  // Technicians hear of nothing: their day is the assignment in front of them.
+  ['/app/notifications', Notifications, ['manager', 'client']],
 ];
 
 /** Each role's screens in the header, its home first. */
@@ -54,6 +57,8 @@ function home(user) {
 
 function Header({ user, yard, path }) {
   const [org, setOrg] = useState(null);
+  const hears = user.role !== 'technician';
+  const unread = useUnreadCount(path, hears);
   useEffect(() => {
     if (user.organization_id) api.get(`/organizations/${user.organization_id}`).then(setOrg, () => {});
   }, [user.organization_id]);
@@ -69,6 +74,9 @@ function Header({ user, yard, path }) {
         aria-current=${path === href || path.startsWith(`${href}/`) ? 'page' : undefined}>${t(key)}</a></li>`)}</ul>
     </nav>
     <div class="who">
+      ${hears ? html`<a class="bell" href="/app/notifications" aria-current=${path === '/app/notifications' ? 'page' : undefined}>
+        ${t('nav.notifications')}${unread ? html`<span class="visually-hidden">, </span><span class="count">${unread > 99 ? '99+' : unread}<span class="visually-hidden"> ${t('nav.unread')}</span></span>` : null}
+      </a>` : null}
       <span class="user">${user.full_name}<span class="muted"> · ${org ? org.name : t(`role.${user.role}`)}</span></span>
       <label class="language"><span class="visually-hidden">${t('nav.language')}</span>
         <select value=${language()} onChange=${(e) => setLanguage(e.currentTarget.value)}>

@@ -1,0 +1,73 @@
+// Nobody has to poll: a superintendent abroad sees the yard's news as a count in the
+// header and a list linking to the job, marks it read, and chooses what is mailed; the
+// same news never reaches another organisation's screens.
+import { test, expect } from '@playwright/test';
+import { CLIENT_GR, CLIENT_IT, MANAGER, expectAccessible, expectNotice, get, shot, signIn, token } from './helpers.js';
+
+test.describe.configure({ mode: 'serial' });
+
+const WORK = 'Renew the sea chest grating (found corroded)';
+
+/** The header's link when `n` notifications are unread. */
+const unread = (n) => new RegExp(`^Notifications\\s*,\\s*${n} unread$`);
+
+test('a client sees new additional work in its notifications and opens the job from there', async ({ page, request }) => {
+  const manager = await token(request, MANAGER);
+  const client = await token(request, CLIENT_GR);
+  const jobs = await get(request, client, '/jobs?status=in_progress&limit=50');
+  const job = jobs.items[0];
+  const before = (await get(request, client, '/me/notifications?unread=true&limit=1')).unread_count;
+  const added = await request.post(`/api/v1/jobs/${job.id}/additional-work`, {
+    headers: { Authorization: `Bearer ${manager}` },
+    data: { description: WORK, amount: '4200.00', currency: 'USD' },
+  });
+  expect(added.status()).toBe(201);
+
+  await signIn(page, CLIENT_GR);
+  const bell = page.getByRole('link', { name: unread(before + 1) });
+  await expect(bell).toBeVisible();
+  await bell.click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Notifications' })).toBeVisible();
+  const item = page.getByRole('button', { name: new RegExp(`additional work to approve — ${WORK.replace(/[()]/g, '\\$&')} \\(USD 4,200\\.00\\)`) });
+  await expect(item).toBeVisible();
+  await expect(item).toContainText(job.number);
+  await expectAccessible(page, 'notifications');
+  await shot(page, 'client-notifications', { fullPage: true });
+  await item.click();
+  await expect(page).toHaveURL(new RegExp(`/app/jobs/${job.id}$`));
+  await expect(page.getByRole('region', { name: /Waiting for your decision/ })).toContainText(WORK);
+  // Read: the count went down by one.
+  const after = before === 0
+    ? page.getByRole('link', { name: 'Notifications', exact: true })
+    : page.getByRole('link', { name: unread(before) });
+  await expect(after).toBeVisible();
+  const mine = await get(request, client, '/me/notifications?limit=5');
+  expect(mine.items.find((n) => n.event.data.description === WORK).read_at).not.toBeNull();
+});
+
+test('another organisation\'s client never sees that news', async ({ page, request }) => {
+  await signIn(page, CLIENT_IT);
+  await page.getByRole('link', { name: /^Notifications/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Notifications' })).toBeVisible();
+  await expect(page.locator('main')).not.toContainText(WORK);
+  const theirs = await get(request, await token(request, CLIENT_IT), '/me/notifications?limit=200');
+  expect(JSON.stringify(theirs)).not.toContain(WORK);
+});
+
+test('a client marks everything read and chooses what is mailed', async ({ page, request }) => {
+  await signIn(page, CLIENT_GR);
+  await page.getByRole('link', { name: /^Notifications/ }).click();
+  await page.getByRole('button', { name: 'Mark all read' }).click();
+  await expectNotice(page, /Marked \d+ read\./);
+  await expect(page.getByRole('link', { name: 'Notifications', exact: true })).toBeVisible();
+
+  const mail = page.getByRole('form').or(page.locator('form.mail-settings'));
+  await expect(page.getByLabel('Also send these to me by email')).toBeChecked();
+  await page.getByLabel('Status changes').uncheck();
+  await mail.getByRole('button', { name: 'Save' }).click();
+  await expect(mail.getByRole('status')).toHaveText('Saved.');
+  const settings = await get(request, await token(request, CLIENT_GR), '/me/notification-settings');
+  expect(settings.email).toBe(true);
+  expect(settings.kinds).not.toContain('job.status_changed');
+  expect(settings.kinds).toContain('daily_report.ready');
+});
