@@ -570,3 +570,82 @@ async fn a_webhook_failing_for_three_days_is_disabled_and_its_owner_told() {
         .expect(200);
     assert!(on.body["failing_since"].is_null() && on.body["disabled_at"].is_null());
 }
+
+#[tokio::test]
+async fn a_stopping_dispatcher_gives_back_what_it_could_not_send() {
+    // A server without a dispatcher of its own; the test runs one and stops it.
+    let y = yard(TestApp::spawn().await).await;
+    let receiver = Receiver::start().await;
+    receiver.hang();
+    y.app
+        .execute_sql(
+            &format!(
+                "INSERT INTO webhooks (organization_id, url, secret, created_by) \
+                 SELECT organization_id, '{}', 'whsec_c2xpcHdheS10ZXN0LXNlY3JldA==', id \
+                 FROM users WHERE id = $1",
+                receiver.url()
+            ),
+            y.client.user_id,
+        )
+        .await;
+    let mut config = slipway::notifications::dispatch::DispatchConfig::new(
+        slipway::yard::Yard::in_zone(chrono_tz::Asia::Shanghai),
+    );
+    config.poll = std::time::Duration::from_millis(100);
+    config.allow_private = true;
+    let dispatcher = slipway::notifications::dispatch::Dispatcher::start(
+        y.app.db.clone(),
+        config,
+        std::sync::Arc::default(),
+    )
+    .unwrap();
+    let job = y.app.job(&y.client, y.vessel).await;
+    y.app
+        .quote(&y.manager, job, "100.00", "EUR")
+        .await
+        .expect(200);
+    // The receiver has the request and sits on it.
+    assert_eq!(receiver.wait_for(20, |h| !h.is_empty()).await.len(), 1);
+    let hooks = y
+        .app
+        .get("/api/v1/webhooks", &y.manager.token)
+        .await
+        .expect(200);
+    let id = hooks.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let claimed = y
+        .app
+        .get(
+            &format!("/api/v1/webhooks/{id}/deliveries"),
+            &y.manager.token,
+        )
+        .await
+        .expect(200);
+    let lease_end: chrono::DateTime<chrono::Utc> = claimed.body["items"][0]["next_attempt_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(lease_end > chrono::Utc::now() + chrono::Duration::seconds(30));
+
+    dispatcher.stop(std::time::Duration::from_millis(300)).await;
+    let released = y
+        .app
+        .get(
+            &format!("/api/v1/webhooks/{id}/deliveries"),
+            &y.manager.token,
+        )
+        .await
+        .expect(200);
+    let delivery = &released.body["items"][0];
+    assert_eq!(delivery["status"], "pending");
+    assert_eq!(delivery["attempts"], json!([]));
+    let due: chrono::DateTime<chrono::Utc> = delivery["next_attempt_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        due <= chrono::Utc::now(),
+        "due again at once, not at the lease's end"
+    );
+}

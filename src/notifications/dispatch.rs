@@ -84,6 +84,8 @@ pub struct Counters {
 pub struct Dispatcher {
     stop: Arc<Notify>,
     done: tokio::task::JoinHandle<()>,
+    db: Db,
+    unsent: Unsent,
 }
 
 /// A delivery lease: no other instance takes a claimed delivery for this long. It covers
@@ -101,15 +103,49 @@ impl Dispatcher {
     pub fn start(db: Db, config: DispatchConfig, counters: Arc<Counters>) -> anyhow::Result<Self> {
         let sender = Sender::new(config.allow_private)?;
         let stop = Arc::new(Notify::new());
-        let done = tokio::spawn(run(db, config, sender, counters, stop.clone()));
-        Ok(Self { stop, done })
+        let unsent = Unsent::default();
+        let done = tokio::spawn(run(
+            db.clone(),
+            config,
+            sender,
+            counters,
+            stop.clone(),
+            unsent.clone(),
+        ));
+        Ok(Self {
+            stop,
+            done,
+            db,
+            unsent,
+        })
     }
 
-    /// Stops claiming, lets what was claimed finish for `grace`, and gives back what did
-    /// not.
-    pub async fn stop(self, grace: Duration) {
+    /// Stops claiming, lets what was claimed finish for `grace`, and gives back (due at
+    /// once, for any instance) the deliveries it claimed and did not send in time.
+    pub async fn stop(mut self, grace: Duration) {
         self.stop.notify_one();
-        let _ = tokio::time::timeout(grace + Duration::from_secs(1), self.done).await;
+        if tokio::time::timeout(grace, &mut self.done).await.is_err() {
+            self.done.abort();
+            let _ = (&mut self.done).await;
+        }
+        let left: Vec<Uuid> = self
+            .unsent
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .flatten()
+            .copied()
+            .collect();
+        if left.is_empty() {
+            return;
+        }
+        match self.db.get().await {
+            Ok(mut conn) => match webhooks::release(&mut conn, &left).await {
+                Ok(n) => tracing::info!(released = n, "webhook deliveries given back at shutdown"),
+                Err(e) => tracing::warn!(error = %e, "giving back webhook deliveries failed"),
+            },
+            Err(e) => tracing::warn!(error = %e, "giving back webhook deliveries failed"),
+        }
     }
 }
 
@@ -122,9 +158,9 @@ async fn run(
     sender: Sender,
     counters: Arc<Counters>,
     stop: Arc<Notify>,
+    unsent: Unsent,
 ) {
     let config = Arc::new(config);
-    let unsent: Unsent = Arc::default();
     let mut senders = JoinSet::new();
     let mut mails: JoinSet<()> = JoinSet::new();
     let mut last_daily: Option<tokio::time::Instant> = None;
@@ -164,21 +200,9 @@ async fn run(
             .await;
         }
     }
-    // Shutting down: what was claimed may finish within the grace; the rest goes back.
+    // Shutting down: what was claimed may finish (within the grace `stop` allows).
     while senders.join_next().await.is_some() {}
     while mails.join_next().await.is_some() {}
-    let left: Vec<Uuid> = unsent
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .values()
-        .flatten()
-        .copied()
-        .collect();
-    if !left.is_empty()
-        && let Ok(mut conn) = db.get().await
-    {
-        let _ = webhooks::release(&mut conn, &left).await;
-    }
 }
 
 async fn claim_and_send(

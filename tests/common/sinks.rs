@@ -191,6 +191,7 @@ pub struct Receiver {
     pub address: SocketAddr,
     hooks: Arc<Mutex<Vec<Hook>>>,
     status: Arc<AtomicU16>,
+    hang: Arc<std::sync::atomic::AtomicBool>,
     task: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -203,6 +204,7 @@ impl Receiver {
             address,
             hooks: Arc::default(),
             status: Arc::new(AtomicU16::new(200)),
+            hang: Arc::default(),
             task: Mutex::new(None),
         };
         receiver.serve(listener);
@@ -217,10 +219,15 @@ impl Receiver {
     }
 
     fn serve(&self, listener: TcpListener) {
-        let (hooks, status) = (self.hooks.clone(), self.status.clone());
+        let (hooks, status, hang) = (self.hooks.clone(), self.status.clone(), self.hang.clone());
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(Self::answer(stream, hooks.clone(), status.clone()));
+                tokio::spawn(Self::answer(
+                    stream,
+                    hooks.clone(),
+                    status.clone(),
+                    hang.clone(),
+                ));
             }
         });
         *self.task.lock().unwrap() = Some(task);
@@ -234,6 +241,11 @@ impl Receiver {
     /// Answers every request with `status` from now on.
     pub fn answer_with(&self, status: u16) {
         self.status.store(status, Ordering::SeqCst);
+    }
+
+    /// Keeps every request waiting a minute before answering (a receiver that hangs).
+    pub fn hang(&self) {
+        self.hang.store(true, Ordering::SeqCst);
     }
 
     /// Stops listening: connections are refused.
@@ -268,7 +280,12 @@ impl Receiver {
         }
     }
 
-    async fn answer(stream: TcpStream, hooks: Arc<Mutex<Vec<Hook>>>, status: Arc<AtomicU16>) {
+    async fn answer(
+        stream: TcpStream,
+        hooks: Arc<Mutex<Vec<Hook>>>,
+        status: Arc<AtomicU16>,
+        hang: Arc<std::sync::atomic::AtomicBool>,
+    ) {
         let (read, mut write) = stream.into_split();
         let mut reader = BufReader::new(read);
         let mut line = String::new();
@@ -298,6 +315,9 @@ impl Receiver {
             return;
         }
         hooks.lock().unwrap().push(Hook { headers, body });
+        if hang.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+        }
         let code = status.load(Ordering::SeqCst);
         let response =
             format!("HTTP/1.1 {code} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
