@@ -98,7 +98,10 @@ fn keep_large_allocations_mmapped() {
     }
 }
 
-async fn serve(config: Config) -> anyhow::Result<()> {
+async fn serve(mut config: Config) -> anyhow::Result<()> {
+    // An empty variable (as compose writes an unset one) means unset.
+    config.public_url = config.public_url.filter(|u| !u.trim().is_empty());
+    config.smtp_url = config.smtp_url.filter(|u| !u.trim().is_empty());
     keep_large_allocations_mmapped();
     let secret = match &config.jwt_secret {
         Some(secret) => secret.as_bytes().to_vec(),
