@@ -125,6 +125,7 @@ pub struct Notification {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NotificationPage {
     /// The rows of this page.
+    #[schema(max_items = 200)]
     pub items: Vec<Notification>,
     /// Pass as `cursor` to get the next page; null on the last page.
     pub next_cursor: Option<String>,

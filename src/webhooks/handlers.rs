@@ -53,6 +53,9 @@ async fn checked_url(raw: &str, policy: &WebhookPolicy) -> Result<String, ApiErr
     Ok(url.to_string())
 }
 
+/// The attempts a delivery shows, its last.
+const MAX_ATTEMPTS_SHOWN: usize = 64;
+
 fn kinds(kinds: &[EventKind]) -> Result<Vec<&'static str>, ApiError> {
     check_kinds(kinds).map_err(|e| ApiError::Validation(vec![e]))
 }

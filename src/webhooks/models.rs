@@ -35,6 +35,7 @@ pub struct Webhook {
     /// Where events are POSTed.
     pub url: String,
     /// The kinds it hears; empty: all.
+    #[schema(max_items = 7)]
     pub kinds: Vec<EventKind>,
     /// Whether it is called; false once disabled (by its owner, or after three days of
     /// failures).
@@ -160,6 +161,8 @@ pub struct Delivery {
     pub created_at: DateTime<Utc>,
     /// When it is tried next (pending only).
     pub next_attempt_at: Option<DateTime<Utc>>,
-    /// The attempts so far, oldest first.
+    /// The attempts so far, oldest first (the last 64: a delivery retried for 24 hours
+    /// makes about 20).
+    #[schema(max_items = 64)]
     pub attempts: Vec<Attempt>,
 }
