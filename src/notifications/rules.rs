@@ -19,8 +19,14 @@ pub fn parse_report_at(text: &str) -> Result<NaiveTime, String> {
         .map_err(|_| format!("`{text}` is not a time of day like 07:00"))
 }
 
-/// The kinds a user or webhook may subscribe to, each once.
+/// The kinds a user or webhook may subscribe to, each once (a list of at most the seven).
 pub fn check_kinds(kinds: &[EventKind]) -> Result<Vec<&'static str>, FieldError> {
+    if kinds.len() > EventKind::SUBSCRIBABLE.len() {
+        return Err(FieldError::new(
+            "kinds",
+            format!("lists at most the {} kinds", EventKind::SUBSCRIBABLE.len()),
+        ));
+    }
     let mut names: Vec<&'static str> = Vec::new();
     for kind in kinds {
         if !kind.is_subscribable() {
@@ -80,5 +86,6 @@ mod tests {
             vec!["job.quoted"]
         );
         assert!(check_kinds(&[EventKind::WebhookTest]).is_err());
+        assert!(check_kinds(&[EventKind::JobQuoted; 8]).is_err());
     }
 }

@@ -252,10 +252,11 @@ async fn deliveries_of(
                 let status: DeliveryStatus =
                     serde_json::from_value(serde_json::Value::String(status))
                         .map_err(anyhow::Error::from)?;
-                let mine: Vec<_> = attempts
+                let mut mine: Vec<_> = attempts
                     .extract_if(.., |(d, _)| *d == id)
                     .map(|(_, a)| a)
                     .collect();
+                mine.drain(..mine.len().saturating_sub(MAX_ATTEMPTS_SHOWN));
                 Ok(Delivery {
                     id,
                     event_id,
