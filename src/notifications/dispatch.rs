@@ -93,8 +93,9 @@ pub struct Dispatcher {
 const LEASE_SECS: i32 = 90;
 /// Deliveries of one webhook claimed at once, sent one after another.
 const PER_WEBHOOK: i64 = 4;
-/// Mails claimed at once.
-const MAILS: i64 = 20;
+/// Mails claimed at once: sent one after another, 10 s each at most, within the claim's
+/// 120 s lease.
+const MAILS: i64 = 10;
 /// Mail attempts before a mail is marked failed.
 const MAIL_ATTEMPTS: i32 = 8;
 

@@ -39,7 +39,7 @@ impl Mailer {
             parsed.query_pairs_mut().append_pair("tls", "opportunistic");
         }
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(parsed.as_str())?
-            .timeout(Some(Duration::from_secs(20)))
+            .timeout(Some(Duration::from_secs(10)))
             .build();
         Ok(Self {
             transport,
