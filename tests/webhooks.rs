@@ -649,3 +649,35 @@ async fn a_stopping_dispatcher_gives_back_what_it_could_not_send() {
         "due again at once, not at the lease's end"
     );
 }
+
+#[tokio::test]
+async fn a_receiver_that_hangs_delays_neither_other_receivers_nor_requests() {
+    let y = yard(TestApp::spawn_with(fast_dispatch(None, "07:00")).await).await;
+    let (stuck, fine) = (Receiver::start().await, Receiver::start().await);
+    stuck.hang();
+    // Two systems hear the owner's events: one hangs, the other answers.
+    let org = app_org(&y).await;
+    y.webhook(
+        &y.manager,
+        json!({"url": stuck.url(), "organization_id": org}),
+    )
+    .await;
+    y.webhook(&y.client, json!({"url": fine.url()})).await;
+    let job = y.app.job(&y.client, y.vessel).await;
+    for n in 0..5 {
+        let started = std::time::Instant::now();
+        y.app
+            .quote(&y.manager, job, &format!("10{n}.00"), "EUR")
+            .await
+            .expect(200);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+    // The five quotes arrive while the other receiver still sits on the first.
+    let hooks = fine.wait_for(3, |h| h.len() >= 5).await;
+    assert_eq!(hooks.len(), 5);
+    assert_eq!(
+        stuck.hooks().len(),
+        1,
+        "one delivery of a webhook at a time"
+    );
+}

@@ -6,7 +6,6 @@ DROP FUNCTION jobs_schedule_emit();
 DROP TRIGGER job_events_emit ON job_events;
 DROP FUNCTION job_events_emit();
 DROP FUNCTION emit_event(text, uuid, jsonb, boolean, boolean, date);
-DROP INDEX work_logs_started_at_idx;
 DROP TABLE webhook_attempts;
 DROP TABLE webhook_deliveries;
 DROP TABLE webhooks;

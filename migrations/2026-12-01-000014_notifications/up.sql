@@ -121,9 +121,6 @@ CREATE TABLE webhook_attempts (
 );
 CREATE INDEX webhook_attempts_delivery_idx ON webhook_attempts (delivery_id, at);
 
--- The morning's search for jobs with work logged the previous day.
-CREATE INDEX work_logs_started_at_idx ON work_logs (started_at);
-
 -- Writes one event of a job with its recipients and deliveries; returns its id, or NULL
 -- when a `daily_report.ready` of that job and day exists already.
 CREATE FUNCTION emit_event(p_kind text, p_job uuid, p_data jsonb, p_to_managers boolean,

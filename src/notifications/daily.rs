@@ -27,16 +27,21 @@ pub async fn emit_due(
 ) -> QueryResult<i64> {
     let day = report_day_due(Utc::now().with_timezone(&yard.tz).naive_local(), at);
     let (start, end) = yard.day_bounds(day);
-    // Work logs last at most 16 hours (`work_logs_period`), so only those started in the
-    // 16 hours before the day can reach into it.
+    // The jobs that can have work on the day: those still open, and those closed or
+    // cancelled since shortly before it (a log is written after it ends, and a job is
+    // closed after its last log is written). Each is probed on the (job, start) index of
+    // its work logs: a log lasts at most 16 hours (`work_logs_period`), so only those
+    // started in the 16 hours before the day can reach into it.
     diesel::sql_query(
-        "SELECT count(emit_event('daily_report.ready', w.job_id, \
+        "SELECT count(emit_event('daily_report.ready', j.id, \
                 jsonb_build_object('date', $1::text), false, true, $1)) AS emitted \
-         FROM (SELECT DISTINCT job_id FROM work_logs \
-               WHERE started_at < $3 AND ended_at > $2 \
-                 AND started_at > $2 - interval '16 hours') w \
-         WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.kind = 'daily_report.ready' \
-                           AND e.job_id = w.job_id AND e.report_day = $1)",
+         FROM jobs j \
+         WHERE (j.status NOT IN ('closed', 'cancelled') OR j.updated_at > $2 - interval '1 day') \
+           AND EXISTS (SELECT 1 FROM work_logs w WHERE w.job_id = j.id \
+                       AND w.started_at < $3 AND w.started_at > $2 - interval '16 hours' \
+                       AND w.ended_at > $2) \
+           AND NOT EXISTS (SELECT 1 FROM events e WHERE e.kind = 'daily_report.ready' \
+                           AND e.job_id = j.id AND e.report_day = $1)",
     )
     .bind::<Date, _>(day)
     .bind::<Timestamptz, _>(start)

@@ -52,11 +52,12 @@ pub struct DispatchConfig {
 }
 
 impl DispatchConfig {
-    /// Defaults: every second, reports at 07:00, first retry after 30 s, 16 senders.
+    /// Defaults: every second (the morning reports every ten minutes), reports at
+    /// 07:00, first retry after 30 s, 16 senders.
     pub fn new(yard: Yard) -> Self {
         Self {
             poll: Duration::from_secs(1),
-            daily_every: Duration::from_secs(60),
+            daily_every: Duration::from_secs(600),
             daily_at: NaiveTime::from_hms_opt(7, 0, 0).expect("07:00"),
             retry_base: Duration::from_secs(30),
             allow_private: false,
