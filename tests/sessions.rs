@@ -111,7 +111,14 @@ async fn the_cookie_is_not_marked_secure_when_configured_off() {
 
 #[tokio::test]
 async fn refreshing_rotates_the_cookie_and_a_reused_cookie_ends_the_session() {
-    let app = TestApp::spawn().await;
+    // A second of grace for a cookie just renewed (a reload cutting off the renewal).
+    let app = TestApp::spawn_with(|state| {
+        state.with_sessions(
+            slipway::auth::session::SessionPolicy::default()
+                .with_renewal_grace(std::time::Duration::from_secs(1)),
+        )
+    })
+    .await;
     let (user_id, email) = app.insert_user(slipway::auth::Role::Technician, None).await;
     let (_, first) = sign_in(&app, &email).await;
     let renewed = send(
@@ -130,7 +137,20 @@ async fn refreshing_rotates_the_cookie_and_a_reused_cookie_ends_the_session() {
     assert_ne!(first, second);
     let token = renewed.body["access_token"].as_str().unwrap();
     app.get("/api/v1/me", token).await.expect(200);
-    // The spent cookie again: refused, and the whole family with it.
+    // At once, the spent cookie renews again: the browser never got its successor.
+    let again = send(
+        &app,
+        Method::POST,
+        "/api/v1/auth/session/refresh",
+        Some(&first),
+        None,
+    )
+    .await
+    .expect(200);
+    let third = cookie_value(&set_cookie(&again));
+    assert!(third != first && third != second);
+    // Past the grace, the spent cookie is a replay: refused, and the whole family with it.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     send(
         &app,
         Method::POST,
@@ -140,20 +160,49 @@ async fn refreshing_rotates_the_cookie_and_a_reused_cookie_ends_the_session() {
     )
     .await
     .expect_problem(401, "unauthorized");
-    send(
-        &app,
-        Method::POST,
-        "/api/v1/auth/session/refresh",
-        Some(&second),
-        None,
-    )
-    .await
-    .expect_problem(401, "unauthorized");
+    for cookie in [&second, &third] {
+        send(
+            &app,
+            Method::POST,
+            "/api/v1/auth/session/refresh",
+            Some(cookie),
+            None,
+        )
+        .await
+        .expect_problem(401, "unauthorized");
+    }
+}
+
+#[tokio::test]
+async fn a_spent_refresh_token_gets_no_grace_outside_the_browser() {
+    let app = TestApp::spawn().await;
+    let (_, email) = app.insert_user(slipway::auth::Role::Manager, None).await;
+    let login = app.login(&email, common::PASSWORD).await.expect(200);
+    let spent = login.body["refresh_token"].as_str().unwrap().to_owned();
+    let refresh = |token: String| {
+        app.request(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": token})),
+        )
+    };
+    let next = refresh(spent.clone()).await.expect(200);
+    refresh(spent).await.expect_problem(401, "unauthorized");
+    refresh(next.body["refresh_token"].as_str().unwrap().to_owned())
+        .await
+        .expect_problem(401, "unauthorized");
 }
 
 #[tokio::test]
 async fn the_session_cookie_is_a_refresh_token_of_the_same_families() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|state| {
+        state.with_sessions(
+            slipway::auth::session::SessionPolicy::default()
+                .with_renewal_grace(std::time::Duration::ZERO),
+        )
+    })
+    .await;
     let (_, email) = app.insert_user(slipway::auth::Role::Manager, None).await;
     let (_, cookie) = sign_in(&app, &email).await;
     // Presented to the token endpoint, it rotates like any refresh token...

@@ -33,8 +33,8 @@ test('a reload inside a session keeps it, and the token is kept nowhere a script
   await signIn(page, MANAGER);
   await expect(page.getByRole('heading', { name: 'Board' })).toBeVisible();
   await page.goto('/app/reports');
-  // The page renews its token through the cookie as it loads; reloading before that
-  // answer arrives is a different case (docs/WEB.md).
+  // The page renews its token through the cookie as it loads; a reload that cuts that
+  // answer off is the next test.
   await expect(page.getByRole('heading', { name: 'Reports' })).toBeVisible();
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Reports' })).toBeVisible();
@@ -47,6 +47,25 @@ test('a reload inside a session keeps it, and the token is kept nowhere a script
   expect(cookie.sameSite).toBe('Strict');
   expect(cookie.path).toBe('/api/v1/auth/session');
   expect(cookie.secure).toBe(true);
+});
+
+test('a reload that cut off the renewal keeps the session', async ({ page }) => {
+  await signIn(page, MANAGER);
+  await expect(page.getByRole('heading', { name: 'Board' })).toBeVisible();
+  // The next renewal reaches the server, which rotates the cookie, but its answer (with
+  // the new cookie) never reaches the browser: as when a reload cuts the request off.
+  await page.route('**/api/v1/auth/session/refresh', async (route) => {
+    const request = route.request();
+    const reached = await fetch(request.url(), { method: 'POST', headers: await request.allHeaders() });
+    expect(reached.status).toBe(200);
+    await route.abort();
+  }, { times: 1 });
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Sign in to Slipway' })).toBeVisible();
+  // The browser still holds the cookie just spent; the next load renews with it.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Board' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 });
 
 test('signing out ends the session: a reload does not bring it back, nor does the old cookie', async ({ page, context }) => {

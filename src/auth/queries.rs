@@ -119,11 +119,13 @@ pub enum Presented {
 }
 
 /// Marks a presented refresh token rotated, or detects its reuse and revokes its family.
-/// Run inside a transaction: the row is locked so two concurrent refreshes with the same
-/// token cannot both succeed.
+/// A token rotated less than `grace` ago counts as live once more (its window is not
+/// extended). Run inside a transaction: the row is locked so two concurrent refreshes
+/// with the same token cannot both succeed.
 pub async fn rotate_refresh_token(
     conn: &mut AsyncPgConnection,
     token_hash: &[u8],
+    grace: std::time::Duration,
 ) -> QueryResult<Presented> {
     let row: Option<StoredRefreshToken> = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(token_hash))
@@ -146,7 +148,11 @@ pub async fn rotate_refresh_token(
     if revoked_at.is_some() || expires_at <= Utc::now() {
         return Ok(Presented::Invalid);
     }
-    if rotated_at.is_some() {
+    if let Some(rotated_at) = rotated_at {
+        let since = (Utc::now() - rotated_at).to_std().unwrap_or_default();
+        if since < grace {
+            return Ok(Presented::Rotated { user_id, family });
+        }
         revoke_family(conn, family).await?;
         return Ok(Presented::Reused);
     }

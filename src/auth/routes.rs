@@ -194,22 +194,24 @@ pub async fn refresh(
     keys: web::Data<TokenKeys>,
     body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let tokens = rotate(&db, &keys, &body.refresh_token).await?;
+    let tokens = rotate(&db, &keys, &body.refresh_token, std::time::Duration::ZERO).await?;
     Ok(token_reply().json(tokens))
 }
 
 /// Spends a refresh token for a new pair in its family: the work of `/auth/refresh` and
-/// `/auth/session/refresh`. A spent token presented again revokes its family.
+/// `/auth/session/refresh`. A spent token presented again revokes its family, unless it
+/// was spent less than `grace` ago (a browser's session cookie: see [`super::session`]).
 pub(super) async fn rotate(
     db: &Db,
     keys: &TokenKeys,
     refresh_token: &str,
+    grace: std::time::Duration,
 ) -> Result<TokenResponse, ApiError> {
     let hash = refresh_token_hash(refresh_token);
     let mut conn = db.get().await?;
     let outcome = conn
         .transaction(async |conn| {
-            match queries::rotate_refresh_token(conn, &hash).await? {
+            match queries::rotate_refresh_token(conn, &hash, grace).await? {
                 Presented::Rotated { user_id, family } => {
                     let user = users::by_id(conn, user_id).await?;
                     if !user.active {

@@ -42,13 +42,20 @@ pub struct SessionPolicy {
     /// The one origin accepted (from `SLIPWAY_PUBLIC_URL`), as `scheme://host[:port]`;
     /// without it, the origin must name the host the request was sent to.
     pub public_origin: Option<String>,
+    /// How long after its renewal a session cookie still renews: a reload that cuts the
+    /// renewal off sends the cookie the browser still has, which is no theft.
+    pub renewal_grace: std::time::Duration,
 }
+
+/// The default [`SessionPolicy::renewal_grace`].
+pub const RENEWAL_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Default for SessionPolicy {
     fn default() -> Self {
         Self {
             secure_cookie: true,
             public_origin: None,
+            renewal_grace: RENEWAL_GRACE,
         }
     }
 }
@@ -59,7 +66,14 @@ impl SessionPolicy {
         Self {
             secure_cookie,
             public_origin: public_url.map(origin_of),
+            renewal_grace: RENEWAL_GRACE,
         }
+    }
+
+    /// The same policy with another renewal grace.
+    pub fn with_renewal_grace(mut self, grace: std::time::Duration) -> Self {
+        self.renewal_grace = grace;
+        self
     }
 
     /// 403 unless the request carries the CSRF header and, when it names an origin, it
@@ -201,7 +215,7 @@ pub async fn refresh_session(
     let cookie = req
         .cookie(COOKIE)
         .ok_or(ApiError::Unauthorized("There is no session: sign in."))?;
-    let tokens = routes::rotate(&db, &keys, cookie.value()).await?;
+    let tokens = routes::rotate(&db, &keys, cookie.value(), policy.renewal_grace).await?;
     Ok(session_reply(&policy, &keys, tokens))
 }
 
