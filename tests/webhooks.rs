@@ -673,7 +673,7 @@ async fn a_receiver_that_hangs_delays_neither_other_receivers_nor_requests() {
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
     // The five quotes arrive while the other receiver still sits on the first.
-    let hooks = fine.wait_for(3, |h| h.len() >= 5).await;
+    let hooks = fine.wait_for(5, |h| h.len() >= 5).await;
     assert_eq!(hooks.len(), 5);
     assert_eq!(
         stuck.hooks().len(),
