@@ -71,3 +71,39 @@ test('a client marks everything read and chooses what is mailed', async ({ page,
   expect(settings.kinds).not.toContain('job.status_changed');
   expect(settings.kinds).toContain('daily_report.ready');
 });
+
+test('a client connects its own system: a private address is refused in words, a public one gets a secret shown once', async ({ page, request }) => {
+  await signIn(page, CLIENT_GR);
+  await page.getByRole('link', { name: /^Notifications/ }).click();
+  const hooks = page.getByRole('region', { name: 'Webhooks' });
+  await hooks.getByRole('button', { name: 'Add a webhook' }).click();
+  let dialog = page.getByRole('dialog', { name: 'Add a webhook' });
+  await dialog.getByLabel('Address (URL)').fill('https://127.0.0.1/hook');
+  await dialog.getByRole('button', { name: 'Create the webhook' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('must not be a loopback, private, link-local or metadata address');
+  await dialog.getByLabel('Address (URL)').fill('https://93.184.215.14/slipway');
+  await dialog.getByLabel('Quotes').check();
+  await dialog.getByRole('button', { name: 'Create the webhook' }).click();
+  await expect(dialog).toHaveCount(0);
+  const secret = await hooks.locator('code.secret').innerText();
+  expect(secret).toMatch(/^whsec_/);
+  await expect(hooks.getByRole('listitem')).toContainText('https://93.184.215.14/slipway');
+  await expect(hooks.getByRole('listitem')).toContainText('Quotes');
+  await shot(page, 'client-webhooks', { fullPage: true });
+  await hooks.getByRole('button', { name: 'Send a test' }).click();
+  await expectNotice(page, 'A test is on its way to https://93.184.215.14/slipway.');
+  await hooks.getByRole('button', { name: 'Deliveries' }).click();
+  dialog = page.getByRole('dialog', { name: /Deliveries to/ });
+  await expect(dialog.getByRole('row', { name: /webhook\.test/ })).toBeVisible();
+  await expectAccessible(page, 'webhook deliveries');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  // The secret is nowhere in what the API shows afterwards.
+  const bearer = await token(request, CLIENT_GR);
+  const listed = await get(request, bearer, '/webhooks');
+  expect(JSON.stringify(listed)).not.toContain(secret);
+  // The other organisation's client does not see it.
+  const theirs = await get(request, await token(request, CLIENT_IT), '/webhooks');
+  expect(theirs.items).toEqual([]);
+  await hooks.getByRole('button', { name: 'Delete' }).click();
+  await expect(hooks).toContainText('No webhooks yet.');
+});

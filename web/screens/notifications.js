@@ -6,6 +6,7 @@ import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { dateTime, money } from '../format.js';
 import { navigate } from '../router.js';
+import { Webhooks } from './webhooks.js';
 import { CheckField, ErrorSummary, Failure, Loading, MoreButton, Notice, PageHead, usePaged, useSubmit, useTitle } from '../ui.js';
 
 const KINDS = ['job.requested', 'job.quoted', 'job.status_changed', 'job.schedule_changed',
@@ -106,6 +107,7 @@ export function Notifications({ user }) {
     </li>`)}</ul>` : null}
     <${MoreButton} cursor=${list.cursor} onMore=${list.loadMore} busy=${list.busy} />
     <${MailSettings} user=${user} />
+    <${Webhooks} />
   </section>`;
 }
 
