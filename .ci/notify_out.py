@@ -18,20 +18,19 @@ Run by `bash .ci/notify` (which installs the two packages into a virtualenv).
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from standardwebhooks.webhooks import Webhook
+
+from serving import call, free_port, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "target" / "debug" / "slipway"
@@ -43,43 +42,10 @@ PASSWORD = "a-long-password-for-the-notify-check"
 SECRET = "notify-check-" + uuid.uuid4().hex
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def call(base, method, path, body=None, token=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(base + path, data=data, method=method)
-    if body is not None:
-        req.add_header("content-type", "application/json")
-    if token:
-        req.add_header("authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(req, timeout=20) as reply:
-            raw = reply.read()
-            return reply.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        return e.code, json.loads(raw) if raw else None
-
-
 def ok(expected, answer):
     status, body = answer
     assert status == expected, (status, body)
     return body
-
-
-def wait_ready(base):
-    for _ in range(200):
-        try:
-            if call(base, "GET", "/readyz")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit(f"{base} did not become ready")
 
 
 def wait_until(what, check, secs=40):

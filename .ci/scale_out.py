@@ -16,18 +16,16 @@ Run by `bash .ci/scale`; needs nginx and PostgreSQL.
 """
 
 import concurrent.futures
-import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
+
+from serving import call, free_port, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "target" / "debug" / "slipway"
@@ -37,41 +35,6 @@ DB_URL = BASE.rsplit("/", 1)[0] + "/" + DB
 ADMIN_URL = BASE.rsplit("/", 1)[0] + "/postgres"
 SECRET = "scale-out-check-" + uuid.uuid4().hex
 PASSWORD = "a-long-password-for-the-scale-check"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def call(base, method, path, body=None, token=None, headers=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(base + path, data=data, method=method)
-    if body is not None:
-        req.add_header("content-type", "application/json")
-    if token:
-        req.add_header("authorization", f"Bearer {token}")
-    for k, v in (headers or {}).items():
-        req.add_header(k, v)
-    try:
-        with urllib.request.urlopen(req, timeout=20) as reply:
-            raw = reply.read()
-            return reply.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        return e.code, json.loads(raw) if raw else None
-
-
-def wait_ready(base):
-    for _ in range(200):
-        try:
-            if call(base, "GET", "/readyz")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit(f"{base} did not become ready")
 
 
 def main():

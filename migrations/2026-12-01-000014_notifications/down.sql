@@ -6,6 +6,7 @@ DROP FUNCTION jobs_schedule_emit();
 DROP TRIGGER job_events_emit ON job_events;
 DROP FUNCTION job_events_emit();
 DROP FUNCTION emit_event(text, uuid, jsonb, boolean, boolean, date);
+DROP FUNCTION emit_own_event(text, jsonb);
 DROP TABLE webhook_attempts;
 DROP TABLE webhook_deliveries;
 DROP TABLE webhooks;

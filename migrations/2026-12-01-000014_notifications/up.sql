@@ -169,6 +169,17 @@ BEGIN
 END
 $$;
 
+-- Writes an event of a webhook's own (`webhook.test`, `webhook.disabled`): no job, no
+-- audience; the caller says who hears it.
+CREATE FUNCTION emit_own_event(p_kind text, p_data jsonb) RETURNS events LANGUAGE sql AS $$
+    INSERT INTO events (id, kind, occurred_at, to_managers, to_client, payload)
+    SELECT id, p_kind, at, false, false,
+           jsonb_build_object('id', id, 'kind', p_kind, 'occurred_at', rfc3339(at),
+                              'job', NULL, 'data', p_data)
+    FROM (SELECT gen_random_uuid() AS id, clock_timestamp() AS at) n
+    RETURNING *
+$$;
+
 -- A timeline entry that someone must hear of: a client's request, a quote, a transition.
 CREATE FUNCTION job_events_emit() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE

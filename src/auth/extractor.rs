@@ -58,6 +58,17 @@ impl AuthUser {
         }
     }
 
+    /// The organisation a manager-or-client endpoint is limited to: `None` (all) for
+    /// managers, the caller's own for a client; 403 for technicians.
+    pub fn organization_scope(&self) -> Result<Option<Uuid>, ApiError> {
+        self.require_any(&[Role::Manager, Role::Client])?;
+        Ok(match self.role {
+            Role::Manager => None,
+            // A client token always carries its organisation; one without sees nothing.
+            _ => Some(self.org.unwrap_or_else(Uuid::nil)),
+        })
+    }
+
     /// Whether the caller is a yard manager.
     pub fn is_manager(&self) -> bool {
         self.role == Role::Manager

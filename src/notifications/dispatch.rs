@@ -272,8 +272,8 @@ async fn claim_and_send(
                 };
                 counter.fetch_add(1, Ordering::Relaxed);
                 let jitter = 0.8 + rand::random::<f64>() * 0.4;
-                let attempts = attempts_after(&db, row.id).await;
-                let retry_at = Utc::now() + retry_delay(attempts, config.retry_base, jitter);
+                let retry_at =
+                    Utc::now() + retry_delay(row.attempts + 1, config.retry_base, jitter);
                 match db.get().await {
                     Ok(mut conn) => match webhooks::record(&mut conn, &row, &outcome, retry_at)
                         .await
@@ -301,24 +301,6 @@ async fn claim_and_send(
     }
 }
 
-#[derive(QueryableByName)]
-struct Attempts {
-    #[diesel(sql_type = Int4)]
-    attempts: i32,
-}
-
-/// The attempts a delivery will have once this one is recorded.
-async fn attempts_after(db: &Db, id: Uuid) -> i32 {
-    let Ok(mut conn) = db.get().await else {
-        return 1;
-    };
-    diesel::sql_query("SELECT attempts + 1 AS attempts FROM webhook_deliveries WHERE id = $1")
-        .bind::<SqlUuid, _>(id)
-        .get_result::<Attempts>(&mut conn)
-        .await
-        .map_or(1, |r| r.attempts)
-}
-
 /// A mail claimed by this instance.
 #[derive(QueryableByName)]
 struct ClaimedMail {
@@ -339,46 +321,42 @@ struct ClaimedMail {
 /// Sends the due mails, one after another; without a mail transport, marks them `off`.
 /// No connection is held while a mail is being sent.
 async fn send_mails(db: Db, config: Arc<DispatchConfig>, counters: Arc<Counters>) {
-    let claimed: Vec<ClaimedMail> = {
-        let Ok(mut conn) = db.get().await else {
-            return;
-        };
-        let Some(_) = &config.mailer else {
-            let off = diesel::sql_query(
-                "UPDATE notifications SET email_status = 'off', email_next_at = NULL \
-                 WHERE email_status = 'pending' AND email_next_at <= now()",
-            )
-            .execute(&mut conn)
-            .await;
-            if let Err(e) = off {
-                tracing::warn!(error = %e, "setting aside mails failed");
-            }
-            return;
-        };
-        match diesel::sql_query(
-            "UPDATE notifications n SET email_next_at = now() + interval '120 seconds' \
-             FROM users u, events e \
-             WHERE n.id IN (SELECT id FROM notifications \
-                            WHERE email_status = 'pending' AND email_next_at <= now() \
-                            ORDER BY email_next_at LIMIT $1 FOR UPDATE SKIP LOCKED) \
-               AND u.id = n.user_id AND e.id = n.event_id \
-             RETURNING n.id, n.email_attempts AS attempts, u.email, u.full_name, u.active, \
-                       e.payload::text AS payload",
-        )
-        .bind::<diesel::sql_types::Int8, _>(MAILS)
-        .load(&mut conn)
-        .await
-        {
-            Ok(rows) => rows,
-            Err(e) => {
-                tracing::warn!(error = %e, "claiming mails failed");
-                return;
-            }
-        }
-    };
-    let Some(mailer) = &config.mailer else {
+    let Ok(mut conn) = db.get().await else {
         return;
     };
+    let Some(mailer) = &config.mailer else {
+        let off = diesel::sql_query(
+            "UPDATE notifications SET email_status = 'off', email_next_at = NULL \
+             WHERE email_status = 'pending' AND email_next_at <= now()",
+        )
+        .execute(&mut conn)
+        .await;
+        if let Err(e) = off {
+            tracing::warn!(error = %e, "setting aside mails failed");
+        }
+        return;
+    };
+    let claimed: Vec<ClaimedMail> = match diesel::sql_query(
+        "UPDATE notifications n SET email_next_at = now() + interval '120 seconds' \
+         FROM users u, events e \
+         WHERE n.id IN (SELECT id FROM notifications \
+                        WHERE email_status = 'pending' AND email_next_at <= now() \
+                        ORDER BY email_next_at LIMIT $1 FOR UPDATE SKIP LOCKED) \
+           AND u.id = n.user_id AND e.id = n.event_id \
+         RETURNING n.id, n.email_attempts AS attempts, u.email, u.full_name, u.active, \
+                   e.payload::text AS payload",
+    )
+    .bind::<diesel::sql_types::Int8, _>(MAILS)
+    .load(&mut conn)
+    .await
+    {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::warn!(error = %e, "claiming mails failed");
+            return;
+        }
+    };
+    drop(conn);
     for mail in claimed {
         let (status, error) = if !mail.active {
             ("off", None)

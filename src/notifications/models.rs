@@ -72,6 +72,14 @@ impl EventKind {
     pub fn is_subscribable(self) -> bool {
         Self::SUBSCRIBABLE.contains(&self)
     }
+
+    /// The subscribable kinds among stored names, in the order of [`Self::SUBSCRIBABLE`].
+    pub fn among(names: &[String]) -> Vec<EventKind> {
+        Self::SUBSCRIBABLE
+            .into_iter()
+            .filter(|k| names.iter().any(|s| s == k.as_str()))
+            .collect()
+    }
 }
 
 /// The job an event is about.

@@ -118,10 +118,7 @@ pub async fn settings(
     Ok(match row {
         Some((email, kinds)) => NotificationSettings {
             email,
-            kinds: EventKind::SUBSCRIBABLE
-                .into_iter()
-                .filter(|k| kinds.iter().any(|s| s == k.as_str()))
-                .collect(),
+            kinds: EventKind::among(&kinds),
         },
         None => NotificationSettings {
             email: role == Role::Client,

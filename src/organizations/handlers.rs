@@ -29,13 +29,6 @@ fn check_country(country: &str) -> Result<String, FieldError> {
     }
 }
 
-/// The organisation a caller is limited to: `None` for managers, its own for clients.
-/// Technicians have no use for organisations.
-fn scope(user: &AuthUser) -> Result<Option<Uuid>, ApiError> {
-    user.require_any(&[Role::Manager, Role::Client])?;
-    Ok(if user.is_manager() { None } else { user.org })
-}
-
 /// Create a client organisation (manager only).
 #[utoipa::path(post, path = "/api/v1/organizations", tag = "organizations",
     request_body = CreateOrganization, security(("bearer" = [])),
@@ -76,7 +69,7 @@ pub async fn list_organizations(
     db: web::Data<Db>,
     query: web::Query<OrganizationListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let only = scope(&user)?;
+    let only = user.organization_scope()?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut conn = db.get().await?;
     let rows = queries::list(&mut conn, query.country.as_deref(), only, &page).await?;
@@ -105,7 +98,7 @@ pub async fn get_organization(
     db: web::Data<Db>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let only = scope(&user)?;
+    let only = user.organization_scope()?;
     let mut conn = db.get().await?;
     Ok(HttpResponse::Ok().json(queries::by_id(&mut conn, *id, only).await?))
 }

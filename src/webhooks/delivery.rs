@@ -16,21 +16,52 @@ pub struct Sender {
     allow_private: bool,
 }
 
-/// Resolves host names, refusing any that resolves to a non-public address.
+/// Why a host name is not called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreachable {
+    /// It does not resolve.
+    Unresolved,
+    /// One of its addresses is loopback, private, link-local or metadata.
+    Private,
+}
+
+impl std::fmt::Display for Unreachable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Unreachable::Unresolved => "its host name does not resolve",
+            Unreachable::Private => {
+                "must not resolve to a loopback, private, link-local or metadata address"
+            }
+        })
+    }
+}
+
+impl std::error::Error for Unreachable {}
+
+/// The addresses `host` resolves to, if every one is public: the check of a webhook's
+/// URL when it is stored, and of every connection a delivery makes.
+pub async fn resolve_public(host: &str, port: u16) -> Result<Vec<SocketAddr>, Unreachable> {
+    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|_| Unreachable::Unresolved)?
+        .collect();
+    if addrs.is_empty() {
+        return Err(Unreachable::Unresolved);
+    }
+    if addrs.iter().any(|a| !rules::is_public(a.ip())) {
+        return Err(Unreachable::Private);
+    }
+    Ok(addrs)
+}
+
+/// Resolves host names for the client, refusing any that resolves to a non-public
+/// address.
 struct PublicOnly;
 
 impl Resolve for PublicOnly {
     fn resolve(&self, name: Name) -> Resolving {
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> =
-                tokio::net::lookup_host((name.as_str(), 0)).await?.collect();
-            if addrs.iter().any(|a| !rules::is_public(a.ip())) {
-                return Err(format!(
-                    "{} resolves to a loopback, private, link-local or metadata address",
-                    name.as_str()
-                )
-                .into());
-            }
+            let addrs = resolve_public(name.as_str(), 0).await?;
             Ok(Box::new(addrs.into_iter()) as Addrs)
         })
     }

@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use super::{
     WebhookPolicy,
+    delivery::resolve_public,
     models::{
         CreateWebhook, CreatedWebhook, Delivery, DeliveryStatus, UpdateWebhook, Webhook,
         WebhookListQuery,
@@ -13,24 +14,13 @@ use super::{
     rules,
 };
 use crate::{
-    auth::{AuthUser, Role},
+    auth::AuthUser,
     db::Db,
     error::{ApiError, FieldError},
     http::Json,
     notifications::{models::EventKind, rules::check_kinds},
     pagination::{Cursor, Page, PageRequest},
 };
-
-/// The webhooks a caller may manage: `None` for managers (all), its organisation's for a
-/// client. Technicians have none.
-fn scope(user: &AuthUser) -> Result<Option<Uuid>, ApiError> {
-    user.require_any(&[Role::Manager, Role::Client])?;
-    Ok(if user.is_manager() {
-        None
-    } else {
-        Some(user.org.unwrap_or_else(Uuid::nil))
-    })
-}
 
 /// A URL a webhook may call: the rules of [`rules::check_url`], and a host name that
 /// resolves only to public addresses.
@@ -39,16 +29,9 @@ async fn checked_url(raw: &str, policy: &WebhookPolicy) -> Result<String, ApiErr
     let url = rules::check_url(raw, policy.allow_private).map_err(invalid)?;
     if let (Some(url::Host::Domain(host)), false) = (url.host(), policy.allow_private) {
         let port = url.port_or_known_default().unwrap_or(443);
-        let addrs: Vec<_> = tokio::net::lookup_host((host, port))
+        resolve_public(host, port)
             .await
-            .map_err(|_| invalid(FieldError::new("url", "its host name does not resolve")))?
-            .collect();
-        if addrs.is_empty() || addrs.iter().any(|a| !rules::is_public(a.ip())) {
-            return Err(invalid(FieldError::new(
-                "url",
-                "must not resolve to a loopback, private, link-local or metadata address",
-            )));
-        }
+            .map_err(|why| invalid(FieldError::new("url", why.to_string())))?;
     }
     Ok(url.to_string())
 }
@@ -74,7 +57,7 @@ pub async fn create_webhook(
     policy: web::Data<WebhookPolicy>,
     body: Json<CreateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
-    let only = scope(&user)?;
+    let only = user.organization_scope()?;
     let body = body.into_inner();
     let organization_id = match (only, body.organization_id) {
         (None, org) => org,
@@ -121,7 +104,7 @@ pub async fn list_webhooks(
     db: web::Data<Db>,
     query: web::Query<WebhookListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let only = scope(&user)?;
+    let only = user.organization_scope()?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut conn = db.get().await?;
     let rows = queries::list(&mut conn, only, &page).await?;
@@ -149,7 +132,7 @@ pub async fn get_webhook(
     db: web::Data<Db>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let only = scope(&user)?;
+    let only = user.organization_scope()?;
     let mut conn = db.get().await?;
     Ok(HttpResponse::Ok().json(Webhook::from(queries::by_id(&mut conn, *id, only).await?)))
 }
@@ -170,7 +153,7 @@ pub async fn update_webhook(
     id: web::Path<Uuid>,
     body: Json<UpdateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
-    let only = scope(&user)?;
+    let only = user.organization_scope()?;
     let body = body.into_inner();
     let kinds = body.kinds.as_deref().map(kinds).transpose()?;
     let url = match &body.url {
@@ -196,7 +179,7 @@ pub async fn delete_webhook(
     db: web::Data<Db>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let only = scope(&user)?;
+    let only = user.organization_scope()?;
     let mut conn = db.get().await?;
     queries::by_id(&mut conn, *id, only).await?;
     queries::delete(&mut conn, *id).await?;
@@ -217,7 +200,7 @@ pub async fn test_webhook(
     db: web::Data<Db>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let only = scope(&user)?;
+    let only = user.organization_scope()?;
     let mut conn = db.get().await?;
     let webhook = queries::by_id(&mut conn, *id, only).await?;
     if !webhook.active {
@@ -226,14 +209,16 @@ pub async fn test_webhook(
             "the webhook is turned off; turn it on to test it",
         )]));
     }
-    let delivery_id = queries::queue_ping(&mut conn, webhook.id).await?;
-    let page = PageRequest::new(Some(1), None)?;
-    let mut rows = deliveries_of(&mut conn, webhook.id, &page).await?;
-    let delivery = rows
-        .drain(..)
-        .find(|d| d.id == delivery_id)
-        .ok_or(ApiError::NotFound)?;
-    Ok(HttpResponse::Accepted().json(delivery))
+    let ping = queries::queue_ping(&mut conn, webhook.id).await?;
+    Ok(HttpResponse::Accepted().json(Delivery {
+        id: ping.id,
+        event_id: ping.event_id,
+        kind: EventKind::WebhookTest,
+        status: DeliveryStatus::Pending,
+        created_at: ping.created_at,
+        next_attempt_at: Some(ping.created_at),
+        attempts: Vec::new(),
+    }))
 }
 
 async fn deliveries_of(
@@ -286,7 +271,7 @@ pub async fn list_deliveries(
     id: web::Path<Uuid>,
     query: web::Query<WebhookListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let only = scope(&user)?;
+    let only = user.organization_scope()?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut conn = db.get().await?;
     queries::by_id(&mut conn, *id, only).await?;

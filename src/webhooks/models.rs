@@ -56,10 +56,7 @@ impl From<WebhookRow> for Webhook {
             id: row.id,
             organization_id: row.organization_id,
             url: row.url,
-            kinds: EventKind::SUBSCRIBABLE
-                .into_iter()
-                .filter(|k| row.kinds.iter().any(|s| s == k.as_str()))
-                .collect(),
+            kinds: EventKind::among(&row.kinds),
             active: row.active,
             created_at: row.created_at,
             updated_at: row.updated_at,

@@ -110,29 +110,28 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize
     diesel::delete(webhooks::table.find(id)).execute(conn).await
 }
 
-/// Queues a test ping to one webhook: an event of its own, and its delivery.
-pub async fn queue_ping(conn: &mut AsyncPgConnection, webhook_id: Uuid) -> QueryResult<Uuid> {
-    diesel::sql_query(
-        "WITH e AS ( \
-           INSERT INTO events (id, kind, occurred_at, to_managers, to_client, payload) \
-           SELECT id, 'webhook.test', at, false, false, jsonb_build_object('id', id, \
-                  'kind', 'webhook.test', 'occurred_at', rfc3339(at), 'job', NULL, \
-                  'data', jsonb_build_object('webhook_id', $1::uuid)) \
-           FROM (SELECT gen_random_uuid() AS id, clock_timestamp() AS at) n \
-           RETURNING id, occurred_at) \
-         INSERT INTO webhook_deliveries (webhook_id, event_id, created_at, next_attempt_at) \
-         SELECT $1, e.id, e.occurred_at, e.occurred_at FROM e RETURNING id",
-    )
-    .bind::<SqlUuid, _>(webhook_id)
-    .get_result::<IdRow>(conn)
-    .await
-    .map(|r| r.id)
+/// A ping just queued: its delivery, its event and when.
+#[derive(QueryableByName)]
+pub struct Ping {
+    #[diesel(sql_type = SqlUuid)]
+    pub id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    pub event_id: Uuid,
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: DateTime<Utc>,
 }
 
-#[derive(QueryableByName)]
-struct IdRow {
-    #[diesel(sql_type = SqlUuid)]
-    id: Uuid,
+/// Queues a test ping to one webhook: an event of its own, and its delivery.
+pub async fn queue_ping(conn: &mut AsyncPgConnection, webhook_id: Uuid) -> QueryResult<Ping> {
+    diesel::sql_query(
+        "INSERT INTO webhook_deliveries (webhook_id, event_id, created_at, next_attempt_at) \
+         SELECT $1, e.id, e.occurred_at, e.occurred_at \
+         FROM emit_own_event('webhook.test', jsonb_build_object('webhook_id', $1::uuid)) e \
+         RETURNING id, event_id, created_at",
+    )
+    .bind::<SqlUuid, _>(webhook_id)
+    .get_result(conn)
+    .await
 }
 
 /// A delivery as the log lists it, before its attempts.
@@ -222,6 +221,9 @@ pub struct Claimed {
     pub webhook_id: Uuid,
     #[diesel(sql_type = SqlUuid)]
     pub event_id: Uuid,
+    /// Attempts before this one.
+    #[diesel(sql_type = Int4)]
+    pub attempts: i32,
     #[diesel(sql_type = Text)]
     pub url: String,
     #[diesel(sql_type = Text)]
@@ -260,7 +262,8 @@ pub async fn claim_due(
          SET next_attempt_at = now() + make_interval(secs => $4) \
          FROM claimed c, webhooks w, events e \
          WHERE d.id = c.id AND w.id = d.webhook_id AND e.id = d.event_id \
-         RETURNING d.id, d.webhook_id, d.event_id, w.url, w.secret, e.payload::text AS payload",
+         RETURNING d.id, d.webhook_id, d.event_id, d.attempts, w.url, w.secret, \
+                   e.payload::text AS payload",
     )
     .bind::<Array<SqlUuid>, _>(busy)
     .bind::<diesel::sql_types::Int8, _>(limit)
@@ -379,15 +382,10 @@ pub async fn record(
         });
         if let Some(off) = &disabled {
             diesel::sql_query(
-                "WITH e AS ( \
-                   INSERT INTO events (id, kind, occurred_at, to_managers, to_client, payload) \
-                   SELECT id, 'webhook.disabled', at, false, false, jsonb_build_object('id', id, \
-                          'kind', 'webhook.disabled', 'occurred_at', rfc3339(at), 'job', NULL, \
-                          'data', jsonb_build_object('webhook_id', $1::uuid, 'url', $3::text)) \
-                   FROM (SELECT gen_random_uuid() AS id, clock_timestamp() AS at) n \
-                   RETURNING id, occurred_at) \
-                 INSERT INTO notifications (user_id, event_id, created_at, email_status) \
-                 SELECT $2, e.id, e.occurred_at, 'none' FROM e",
+                "INSERT INTO notifications (user_id, event_id, created_at, email_status) \
+                 SELECT $2, e.id, e.occurred_at, 'none' \
+                 FROM emit_own_event('webhook.disabled', \
+                   jsonb_build_object('webhook_id', $1::uuid, 'url', $3::text)) e",
             )
             .bind::<SqlUuid, _>(webhook_id)
             .bind::<SqlUuid, _>(off.created_by)

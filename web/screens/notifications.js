@@ -6,11 +6,8 @@ import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { dateTime, money } from '../format.js';
 import { navigate } from '../router.js';
-import { Webhooks } from './webhooks.js';
+import { KINDS, Webhooks, toggled } from './webhooks.js';
 import { CheckField, ErrorSummary, Failure, Loading, MoreButton, Notice, PageHead, usePaged, useSubmit, useTitle } from '../ui.js';
-
-const KINDS = ['job.requested', 'job.quoted', 'job.status_changed', 'job.schedule_changed',
-  'additional_work.proposed', 'additional_work.decided', 'daily_report.ready'];
 
 const listeners = new Set();
 
@@ -122,10 +119,7 @@ function MailSettings() {
     setSaved(t('state.saved'));
   });
   if (!settings) return null;
-  const toggle = (kind) => (on) => setSettings((s) => ({
-    ...s,
-    kinds: on ? KINDS.filter((k) => k === kind || s.kinds.includes(k)) : s.kinds.filter((k) => k !== kind),
-  }));
+  const toggle = (kind) => (on) => setSettings((s) => ({ ...s, kinds: toggled(s.kinds, kind, on) }));
   return html`<form class="mail-settings card" onSubmit=${(e) => { e.preventDefault(); save.run(); }}>
     <h2>${t('notice.mail')}</h2>
     <${ErrorSummary} error=${save.error} />

@@ -7,8 +7,14 @@ import { t } from '../i18n.js';
 import { dateTime } from '../format.js';
 import { CheckField, Dialog, ErrorSummary, Failure, Notice, TextField, fieldError, useAsync, useSubmit } from '../ui.js';
 
-const KINDS = ['job.requested', 'job.quoted', 'job.status_changed', 'job.schedule_changed',
+/** The kinds of events one subscribes to (mail and webhooks), in the API's order. */
+export const KINDS = ['job.requested', 'job.quoted', 'job.status_changed', 'job.schedule_changed',
   'additional_work.proposed', 'additional_work.decided', 'daily_report.ready'];
+
+/** `kinds` with `kind` ticked (`on`) or not, kept in the order of KINDS. */
+export function toggled(kinds, kind, on) {
+  return on ? KINDS.filter((k) => k === kind || kinds.includes(k)) : kinds.filter((k) => k !== kind);
+}
 
 export function Webhooks() {
   const list = useAsync(() => api.get('/webhooks', { limit: 50 }), []);
@@ -67,7 +73,7 @@ function AddWebhook({ onClose, onDone }) {
       <${TextField} label=${t('hooks.url')} type="url" value=${url} onValue=${setUrl} hint=${t('hooks.urlHint')} error=${fieldError(send.error, 'url')} />
       <fieldset><legend>${t('hooks.kinds')}</legend>
         ${KINDS.map((k) => html`<${CheckField} key=${k} label=${t(`notice.kind.${k}`)} checked=${kinds.includes(k)}
-          onValue=${(on) => setKinds((ks) => (on ? KINDS.filter((x) => x === k || ks.includes(x)) : ks.filter((x) => x !== k)))} />`)}
+          onValue=${(on) => setKinds((ks) => toggled(ks, k, on))} />`)}
       </fieldset>
       <div class="buttons"><button type="submit" class="primary" disabled=${send.busy}>${t('hooks.create')}</button>
         <button type="button" onClick=${onClose}>${t('action.cancel')}</button></div>
