@@ -155,7 +155,7 @@ pub struct Config {
     pub trusted_proxies: crate::http::TrustedProxies,
 
     /// API requests per signed-in user (or, anonymous, per client address) and minute in
-    /// each instance; past it, 429. A very large value turns it off (load tests).
+    /// each instance; past it, 429. 0 turns it off (load tests, a balancer that limits).
     #[arg(long, env = "SLIPWAY_RATE_LIMIT_PER_MIN", default_value_t = 600)]
     pub rate_limit_per_min: u64,
 

@@ -233,9 +233,11 @@ impl AppState {
         self
     }
 
-    /// Allows each caller `per_minute` API requests a minute in this instance.
+    /// Allows each caller `per_minute` API requests a minute in this instance (0: no
+    /// limit, as for sign-ins).
     pub fn with_rate_limit(mut self, per_minute: u64) -> Self {
-        self.rate_limiter = Some(web::Data::new(rate_limit::RateLimiter::new(per_minute)));
+        self.rate_limiter =
+            (per_minute > 0).then(|| web::Data::new(rate_limit::RateLimiter::new(per_minute)));
         self
     }
 

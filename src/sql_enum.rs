@@ -82,7 +82,7 @@ mod tests {
         auth::Role,
         docks::models::{BookingStatus, DockKind},
         jobs::{
-            models::{AdditionalWorkStatus, Decision, EventKind},
+            models::{AdditionalWorkStatus, Decision, TimelineKind},
             rules::{JobStatus, Priority},
         },
         tasks::models::TaskStatus,
@@ -106,7 +106,7 @@ mod tests {
         check(DockKind::ALL);
         check(AdditionalWorkStatus::ALL);
         check(Decision::ALL);
-        check(EventKind::ALL);
+        check(TimelineKind::ALL);
         check(JobStatus::ALL);
         check(Priority::ALL);
         check(TaskStatus::ALL);

@@ -37,17 +37,21 @@ impl Yard {
         self.day_of(Utc::now())
     }
 
+    /// The instant a yard wall-clock time names (in a DST gap, the first instant after
+    /// it; in a repeated hour, the first of the two).
+    pub fn instant(&self, local: chrono::NaiveDateTime) -> DateTime<Utc> {
+        self.tz
+            .from_local_datetime(&local)
+            .earliest()
+            .unwrap_or_else(|| self.tz.from_utc_datetime(&local))
+            .with_timezone(&Utc)
+    }
+
     /// The instants `[start, end)` of a yard calendar day.
     pub fn day_bounds(&self, day: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
-        let start_of = |d: NaiveDate| {
-            let midnight = d.and_hms_opt(0, 0, 0).expect("midnight exists");
-            // A day starts at its first existing instant (a DST gap can skip midnight).
-            self.tz
-                .from_local_datetime(&midnight)
-                .earliest()
-                .unwrap_or_else(|| self.tz.from_utc_datetime(&midnight))
-                .with_timezone(&Utc)
-        };
+        // A day starts at its first existing instant (a DST gap can skip midnight).
+        let start_of =
+            |d: NaiveDate| self.instant(d.and_hms_opt(0, 0, 0).expect("midnight exists"));
         (start_of(day), start_of(day.succ_opt().unwrap_or(day)))
     }
 }

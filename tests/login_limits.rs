@@ -192,3 +192,24 @@ async fn each_caller_gets_its_requests_a_minute_and_every_answer_says_where_it_s
         .await
         .expect_problem(429, "too-many-requests");
 }
+
+#[tokio::test]
+async fn a_rate_limit_of_zero_turns_the_limit_off_as_for_sign_ins() {
+    // `SLIPWAY_RATE_LIMIT_PER_MIN=0`, as `SLIPWAY_LOGIN_LIMIT_PER_MIN=0`: no limit at all.
+    let app = TestApp::spawn_with(|state| {
+        state
+            .with_rate_limit(0)
+            .with_login_limit(0, Default::default())
+    })
+    .await;
+    let manager = app.manager().await;
+    for _ in 0..30 {
+        let reply = app.get("/api/v1/jobs", &manager.token).await.expect(200);
+        assert!(!reply.headers.contains_key("ratelimit"));
+    }
+    for _ in 0..30 {
+        app.request(reqwest::Method::GET, "/api/v1/openapi.json", None, None)
+            .await
+            .expect(200);
+    }
+}

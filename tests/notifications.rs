@@ -5,7 +5,7 @@
 mod common;
 
 use chrono::{Duration, Utc};
-use common::{Session, TestApp, fast_dispatch, sinks::SmtpSink};
+use common::{Session, TestApp, fast_dispatch, fast_dispatch_at, sinks::SmtpSink};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -461,6 +461,77 @@ async fn mail_reaches_those_who_want_it_with_text_html_and_a_link_to_the_job() {
                 .all(|m| !m.to.iter().any(|t| t.contains(nobody.as_str())))
         );
     }
+}
+
+#[tokio::test]
+async fn the_morning_report_is_written_at_its_moment_not_at_the_next_look() {
+    let app = TestApp::spawn().await;
+    let manager = app.manager().await;
+    let org = app.organization(&manager, "Colombo Marine", "LK").await;
+    let vessel = app.vessel(&manager, org).await;
+    let client = app.client(org).await;
+    let job = app.job(&client, vessel).await;
+    app.advance(&manager, job, "in_progress").await;
+    let task = app.task(&manager, job, 20.0, None).await;
+    let (tech, tech_id) = app.technician_profile(&manager, "welder").await;
+    let now = Utc::now();
+    let iso = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let assignment = app
+        .assign(
+            &manager,
+            task,
+            tech_id,
+            &iso(now - Duration::days(3)),
+            &iso(now + Duration::days(1)),
+        )
+        .await
+        .expect(201)
+        .id();
+    let yard = slipway::yard::Yard::in_zone(chrono_tz::Asia::Shanghai);
+    // Not across the yard's midnight: the report moment stays on today.
+    let local = Utc::now().with_timezone(&yard.tz).time();
+    if local > chrono::NaiveTime::from_hms_opt(23, 59, 40).unwrap() {
+        tokio::time::sleep(std::time::Duration::from_secs(25)).await;
+    }
+    let yesterday = yard.today().pred_opt().unwrap();
+    let (start, _) = yard.day_bounds(yesterday);
+    app.log_work(
+        &tech,
+        assignment,
+        &iso(start + Duration::hours(12)),
+        &iso(start + Duration::hours(14)),
+        Some(40),
+    )
+    .await
+    .expect(201);
+    let ready = async || -> Vec<Value> {
+        app.get("/api/v1/me/notifications?limit=200", &client.token)
+            .await
+            .expect(200)
+            .body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["event"]["kind"] == "daily_report.ready")
+            .cloned()
+            .collect()
+    };
+    // The reports go out 4 s from now, yard time: at start nothing is due yet.
+    let moment = Utc::now() + Duration::seconds(4);
+    let at = moment.with_timezone(&yard.tz).time();
+    let dispatching = app.second_instance_with(fast_dispatch_at(None, at)).await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert!(ready().await.is_empty(), "written before its moment");
+    // Within a minute of the moment (SPEC); here within 5 s of it.
+    let deadline = moment + Duration::seconds(5);
+    let mut found = Vec::new();
+    while Utc::now() < deadline && found.is_empty() {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        found = ready().await;
+    }
+    assert_eq!(found.len(), 1, "no morning report within 5 s of its moment");
+    assert_eq!(found[0]["event"]["data"]["date"], yesterday.to_string());
+    drop(dispatching);
 }
 
 #[tokio::test]

@@ -12,8 +12,8 @@ use uuid::Uuid;
 use super::{
     models::{
         AdditionalWorkStatus, AdditionalWorkView, AllowedMoves, CreateAdditionalWork, CreateJob,
-        DecideAdditionalWork, Decision, EventKind, EventView, JobListQuery, JobView, NewEvent,
-        PageQuery, PutQuote, Transition, UpdateJob,
+        DecideAdditionalWork, Decision, EventView, JobListQuery, JobView, NewEvent, PageQuery,
+        PutQuote, TimelineKind, Transition, UpdateJob,
     },
     queries::{self, JobChanges, NewJob},
     rules::{self, Conditions, JobStatus, Refusal},
@@ -39,7 +39,7 @@ fn meaningful(note: Option<String>) -> Option<String> {
     note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())
 }
 
-fn event(job_id: Uuid, user: &AuthUser, kind: EventKind) -> NewEvent {
+fn event(job_id: Uuid, user: &AuthUser, kind: TimelineKind) -> NewEvent {
     NewEvent {
         job_id,
         kind,
@@ -105,7 +105,7 @@ pub async fn create_job(
                 },
             )
             .await?;
-            let mut created = event(job.id, &user, EventKind::Created);
+            let mut created = event(job.id, &user, TimelineKind::Created);
             created.to_status = Some(JobStatus::Requested);
             queries::add_event(conn, created).await?;
             Ok::<_, ApiError>(job.id)
@@ -255,7 +255,7 @@ pub async fn update_job(
             },
         )
         .await?;
-        let mut updated = event(id, &user, EventKind::Updated);
+        let mut updated = event(id, &user, TimelineKind::Updated);
         updated.note = dates_changed.then(|| "planned dates changed".to_owned());
         queries::add_event(conn, updated).await?;
         Ok(())
@@ -313,7 +313,7 @@ pub async fn put_quote(
             return Err(illegal(job.status, JobStatus::Quoted, user.role));
         }
         queries::set_quote(conn, id, &amount, &b.currency, b.valid_until, note.clone()).await?;
-        let mut quoted = event(id, &user, EventKind::Quoted);
+        let mut quoted = event(id, &user, TimelineKind::Quoted);
         quoted.from_status = Some(job.status);
         quoted.to_status = Some(JobStatus::Quoted);
         quoted.note = note;
@@ -397,7 +397,7 @@ pub async fn transition(
             None
         };
         queries::set_status(conn, id, to, invoice).await?;
-        let mut moved = event(id, &user, EventKind::StatusChanged);
+        let mut moved = event(id, &user, TimelineKind::StatusChanged);
         moved.from_status = Some(job.status);
         moved.to_status = Some(to);
         moved.note = note;
@@ -520,7 +520,7 @@ pub async fn create_additional_work(
             let item =
                 queries::insert_additional_work(conn, id, &description, &amount, &b.currency)
                     .await?;
-            let mut added = event(id, &user, EventKind::AdditionalWorkAdded);
+            let mut added = event(id, &user, TimelineKind::AdditionalWorkAdded);
             added.note = Some(format!(
                 "{} {}: {}",
                 crate::money::format_amount(&amount),
@@ -610,7 +610,7 @@ pub async fn decide_additional_work(
                     allowed_targets: Some(Vec::new()),
                 });
             };
-            let mut decided_event = event(job.id, &user, EventKind::AdditionalWorkDecided);
+            let mut decided_event = event(job.id, &user, TimelineKind::AdditionalWorkDecided);
             decided_event.note = Some(match &note {
                 Some(n) => format!("{status}: {} ({n})", item.description),
                 None => format!("{status}: {}", item.description),

@@ -239,7 +239,7 @@ pub struct PageQuery {
 
 crate::text_enum! {
     /// What kind of entry a timeline event is.
-    pub enum EventKind {
+    pub enum TimelineKind {
         /// The job was requested.
         Created => "created",
         /// A quote was put on the job.
@@ -264,7 +264,7 @@ pub struct NewEvent {
     /// The job.
     pub job_id: Uuid,
     /// What happened.
-    pub kind: EventKind,
+    pub kind: TimelineKind,
     /// Status before.
     pub from_status: Option<JobStatus>,
     /// Status after.
@@ -285,7 +285,7 @@ pub struct EventView {
     /// When.
     pub at: DateTime<Utc>,
     /// What happened.
-    pub kind: EventKind,
+    pub kind: TimelineKind,
     /// Status before (status changes and quotes).
     pub from_status: Option<JobStatus>,
     /// Status after.

@@ -416,7 +416,7 @@ pub async fn events(
     type Row = (
         Uuid,
         DateTime<Utc>,
-        super::models::EventKind,
+        super::models::TimelineKind,
         Option<JobStatus>,
         Option<JobStatus>,
         Role,

@@ -8,7 +8,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::{
-    models::{EventKind, NewEvent},
+    models::{NewEvent, TimelineKind},
     queries::{self, JobChanges},
     rules::JobStatus,
 };
@@ -52,7 +52,7 @@ pub async fn follow_bookings(
         conn,
         NewEvent {
             job_id,
-            kind: EventKind::Updated,
+            kind: TimelineKind::Updated,
             from_status: None,
             to_status: None,
             actor_id: by.id,

@@ -22,7 +22,7 @@ use diesel_async::RunQueryDsl;
 use tokio::{sync::Notify, task::JoinSet};
 use uuid::Uuid;
 
-use super::{daily, mail::Mailer, models::Event};
+use super::{daily, mail::Mailer, models::Event, rules::next_report_moment};
 use crate::{
     auth::Scope,
     db::Db,
@@ -35,8 +35,6 @@ use crate::{
 pub struct DispatchConfig {
     /// How often it looks for due work.
     pub poll: Duration,
-    /// How often it looks for due daily reports.
-    pub daily_every: Duration,
     /// When daily reports go out, yard time (`SLIPWAY_DAILY_REPORT_AT`).
     pub daily_at: NaiveTime,
     /// The first retry of a failed delivery or mail, doubling after.
@@ -52,12 +50,10 @@ pub struct DispatchConfig {
 }
 
 impl DispatchConfig {
-    /// Defaults: every second (the morning reports every ten minutes), reports at
-    /// 07:00, first retry after 30 s, 16 senders.
+    /// Defaults: every second, reports at 07:00, first retry after 30 s, 16 senders.
     pub fn new(yard: Yard) -> Self {
         Self {
             poll: Duration::from_secs(1),
-            daily_every: Duration::from_secs(600),
             daily_at: NaiveTime::from_hms_opt(7, 0, 0).expect("07:00"),
             retry_base: Duration::from_secs(30),
             allow_private: false,
@@ -165,7 +161,9 @@ async fn run(
     let config = Arc::new(config);
     let mut senders = JoinSet::new();
     let mut mails: JoinSet<()> = JoinSet::new();
-    let mut last_daily: Option<tokio::time::Instant> = None;
+    // The morning reports are written at start (one missed while no instance ran) and
+    // then at each report moment: the round after it passes, so within a poll of it.
+    let mut next_daily = Utc::now();
     loop {
         tokio::select! {
             _ = tokio::time::sleep(config.poll) => {}
@@ -173,17 +171,25 @@ async fn run(
         }
         while senders.try_join_next().is_some() {}
         while mails.try_join_next().is_some() {}
-        if last_daily.is_none_or(|t| t.elapsed() >= config.daily_every) {
-            last_daily = Some(tokio::time::Instant::now());
-            match db.get().await {
-                Ok(mut conn) => {
-                    if let Err(e) = daily::emit_due(&mut conn, &config.yard, config.daily_at).await
-                    {
-                        tracing::warn!(error = %e, "writing the due daily reports failed");
-                    }
+        if Utc::now() >= next_daily {
+            let written = match db.get().await {
+                Ok(mut conn) => daily::emit_due(&mut conn, &config.yard, config.daily_at)
+                    .await
+                    .map_err(
+                        |e| tracing::warn!(error = %e, "writing the due daily reports failed"),
+                    ),
+                Err(e) => Err(tracing::warn!(error = %e, "dispatcher: no database connection")),
+            };
+            next_daily = match written {
+                Ok(_) => {
+                    let local = Utc::now().with_timezone(&config.yard.tz).naive_local();
+                    config
+                        .yard
+                        .instant(next_report_moment(local, config.daily_at))
                 }
-                Err(e) => tracing::warn!(error = %e, "dispatcher: no database connection"),
-            }
+                // Tried again shortly: the database may be back in a moment.
+                Err(()) => Utc::now() + chrono::Duration::seconds(5),
+            };
         }
         if mails.is_empty() {
             mails.spawn(send_mails(db.clone(), config.clone(), counters.clone()));

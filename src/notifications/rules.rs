@@ -13,6 +13,17 @@ pub fn report_day_due(now: NaiveDateTime, at: NaiveTime) -> NaiveDate {
     now.date() - chrono::Days::new(back)
 }
 
+/// The next moment (yard wall-clock time) after `now` at which reports go out at `at`:
+/// today's if it is still ahead, else tomorrow's. The dispatcher sleeps until then.
+pub fn next_report_moment(now: NaiveDateTime, at: NaiveTime) -> NaiveDateTime {
+    let today = now.date().and_time(at);
+    if now < today {
+        today
+    } else {
+        today + chrono::Days::new(1)
+    }
+}
+
 /// `SLIPWAY_DAILY_REPORT_AT`: `HH:MM`, yard time.
 pub fn parse_report_at(text: &str) -> Result<NaiveTime, String> {
     NaiveTime::parse_from_str(text.trim(), "%H:%M")
@@ -69,6 +80,23 @@ mod tests {
         assert_eq!(
             report_day_due(at("2026-03-01 00:00"), parse_report_at("00:00").unwrap()),
             day("2026-02-28")
+        );
+    }
+
+    #[test]
+    fn the_next_report_moment_is_today_until_it_passes_then_tomorrow() {
+        let seven = parse_report_at("07:00").unwrap();
+        assert_eq!(
+            next_report_moment(at("2026-12-02 06:59"), seven),
+            at("2026-12-02 07:00")
+        );
+        assert_eq!(
+            next_report_moment(at("2026-12-02 07:00"), seven),
+            at("2026-12-03 07:00")
+        );
+        assert_eq!(
+            next_report_moment(at("2026-12-31 23:00"), seven),
+            at("2027-01-01 07:00")
         );
     }
 

@@ -15,7 +15,7 @@ use crate::{
     db::Db,
     error::{ApiError, ConflictKind, FieldError},
     jobs::{
-        models::{EventKind, NewEvent, PageQuery},
+        models::{NewEvent, PageQuery, TimelineKind},
         queries as jobs,
     },
     pagination::{Cursor, Page, PageRequest},
@@ -110,7 +110,7 @@ pub async fn create_task(
                 conn,
                 NewEvent {
                     job_id,
-                    kind: EventKind::TaskAdded,
+                    kind: TimelineKind::TaskAdded,
                     from_status: None,
                     to_status: None,
                     actor_id: user.id,

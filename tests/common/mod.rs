@@ -798,11 +798,18 @@ pub fn fast_dispatch(
     daily_at: &str,
 ) -> impl FnOnce(AppState) -> AppState + use<> {
     let daily_at = slipway::notifications::rules::parse_report_at(daily_at).expect("a time");
+    fast_dispatch_at(smtp, daily_at)
+}
+
+/// [`fast_dispatch`] with the report moment to the second.
+pub fn fast_dispatch_at(
+    smtp: Option<String>,
+    daily_at: chrono::NaiveTime,
+) -> impl FnOnce(AppState) -> AppState + use<> {
     move |state: AppState| {
         let mut config =
             slipway::notifications::dispatch::DispatchConfig::new(state.yard.get_ref().clone());
         config.poll = std::time::Duration::from_millis(100);
-        config.daily_every = std::time::Duration::from_millis(200);
         config.daily_at = daily_at;
         config.retry_base = std::time::Duration::from_secs(1);
         config.allow_private = true;
