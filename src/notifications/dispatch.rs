@@ -175,11 +175,12 @@ async fn run(
             let written = match db.get().await {
                 Ok(mut conn) => daily::emit_due(&mut conn, &config.yard, config.daily_at)
                     .await
-                    .map_err(
-                        |e| tracing::warn!(error = %e, "writing the due daily reports failed"),
-                    ),
-                Err(e) => Err(tracing::warn!(error = %e, "dispatcher: no database connection")),
+                    .map_err(anyhow::Error::from),
+                Err(e) => Err(anyhow::Error::from(e)),
             };
+            if let Err(e) = &written {
+                tracing::warn!(error = %e, "writing the due daily reports failed");
+            }
             next_daily = match written {
                 Ok(_) => {
                     let local = Utc::now().with_timezone(&config.yard.tz).naive_local();
@@ -188,7 +189,7 @@ async fn run(
                         .instant(next_report_moment(local, config.daily_at))
                 }
                 // Tried again shortly: the database may be back in a moment.
-                Err(()) => Utc::now() + chrono::Duration::seconds(5),
+                Err(_) => Utc::now() + chrono::Duration::seconds(5),
             };
         }
         if mails.is_empty() {
