@@ -643,3 +643,97 @@ pub fn docs_routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/docs/swagger-ui.css").route(web::get().to(docs_css)))
         .service(resource("/docs/init.js").route(web::get().to(docs_init)));
 }
+
+#[cfg(test)]
+mod tests {
+    use std::{collections::BTreeMap, path::Path};
+
+    /// The component name of every type in `source` that registers one (a
+    /// `ToSchema` derive or a `text_enum!`), with its line; generic types register one
+    /// name per use (`Page_JobView`) and are left out.
+    fn components(source: &str) -> Vec<(String, usize)> {
+        let mut found = Vec::new();
+        let (mut pending, mut alias, mut derive) = (false, None::<String>, String::new());
+        for (number, line) in source.lines().enumerate() {
+            let line = line.trim();
+            if line.starts_with("#[derive(") || !derive.is_empty() {
+                derive.push_str(line);
+                if line.contains(")]") {
+                    pending |= derive.contains("ToSchema") && !derive.contains("$name");
+                    derive.clear();
+                }
+                continue;
+            }
+            if line.ends_with("text_enum! {") && !line.starts_with("macro_rules!") {
+                pending = true;
+            }
+            if let Some(rest) = line.strip_prefix("#[schema(as = ") {
+                alias = Some(rest.trim_end_matches(")]").to_owned());
+            }
+            let declared = ["pub struct ", "pub enum ", "struct ", "enum "]
+                .iter()
+                .find_map(|p| line.strip_prefix(p));
+            if let (true, Some(rest)) = (pending, declared) {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !rest[name.len()..].starts_with('<') {
+                    found.push((alias.take().unwrap_or(name), number + 1));
+                }
+                pending = false;
+                alias = None;
+            }
+        }
+        found
+    }
+
+    fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+
+    /// Two types with one name (say `EventKind` in two modules) register one component:
+    /// the last one wins and the document describes the other's fields with it.
+    #[test]
+    fn no_two_types_register_the_same_component_name() {
+        let mut files = Vec::new();
+        sources(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (file, text) in &files {
+            for (name, line) in components(text) {
+                by_name
+                    .entry(name)
+                    .or_default()
+                    .push(format!("{file}:{line}"));
+            }
+        }
+        assert!(by_name.len() > 100, "the scan found only {by_name:?}");
+        assert!(by_name.contains_key("TimelineKind") && by_name.contains_key("JobView"));
+        let twice: Vec<_> = by_name.iter().filter(|(_, at)| at.len() > 1).collect();
+        assert!(
+            twice.is_empty(),
+            "one component name, several types: {twice:#?}"
+        );
+    }
+
+    #[test]
+    fn the_scan_sees_derives_text_enums_and_aliases() {
+        let source = "#[derive(Debug,\n ToSchema)]\npub struct A {}\n\
+            crate::text_enum! {\n    /// doc\n    pub enum B {\n X => \"x\" }\n}\n\
+            #[derive(ToSchema)]\n#[schema(as = Renamed)]\nstruct C;\n\
+            #[derive(Debug)]\npub struct NotOne;\n#[derive(ToSchema)]\npub struct Page<T> {}\n";
+        let names: Vec<String> = components(source).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["A", "B", "Renamed"]);
+    }
+}
