@@ -16,8 +16,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{
+    models::{LoginRequest, TokenResponse},
     password::Passwords,
-    routes::{self, LoginRequest, TokenResponse},
+    service,
     tokens::TokenKeys,
 };
 use crate::{
@@ -159,7 +160,7 @@ fn session_reply(policy: &SessionPolicy, keys: &TokenKeys, tokens: TokenResponse
         user,
     } = tokens;
     let max_age = Duration::days(keys.refresh_ttl_days);
-    routes::token_reply()
+    service::token_reply()
         .cookie(policy.cookie(&refresh_token, max_age))
         .json(SessionResponse {
             access_token,
@@ -189,7 +190,7 @@ pub async fn create_session(
     policy: web::Data<SessionPolicy>,
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let tokens = routes::sign_in(&req, &db, &keys, &passwords, body.into_inner()).await?;
+    let tokens = service::sign_in(&req, &db, &keys, &passwords, body.into_inner()).await?;
     Ok(session_reply(&policy, &keys, tokens))
 }
 
@@ -215,7 +216,7 @@ pub async fn refresh_session(
     let cookie = req
         .cookie(COOKIE)
         .ok_or(ApiError::Unauthorized("There is no session: sign in."))?;
-    let tokens = routes::rotate(&db, &keys, cookie.value(), policy.renewal_grace).await?;
+    let tokens = service::rotate(&db, &keys, cookie.value(), policy.renewal_grace).await?;
     Ok(session_reply(&policy, &keys, tokens))
 }
 
@@ -237,7 +238,7 @@ pub async fn end_session(
 ) -> Result<HttpResponse, ApiError> {
     policy.check(&req)?;
     if let Some(cookie) = req.cookie(COOKIE) {
-        routes::revoke(&db, cookie.value()).await?;
+        service::revoke(&db, cookie.value()).await?;
     }
     Ok(HttpResponse::NoContent()
         .insert_header((header::CACHE_CONTROL, "no-store"))

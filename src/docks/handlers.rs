@@ -21,7 +21,7 @@ use crate::{
     error::{ApiError, ConflictKind, FieldError},
     group_commit::GroupWriter,
     http::created,
-    jobs::{models::PageQuery, queries as jobs, schedule},
+    jobs::{models::PageQuery, queries as jobs},
     pagination::{Cursor, Page, PageRequest},
     users::rules::check_name,
     validation::{positive_number, validated},
@@ -376,7 +376,7 @@ pub async fn update_booking(
         check_free(conn, dock.id, vessel.id, starts, ends, Some(id)).await?;
         queries::move_booking(conn, id, dock.id, starts, ends, b.notes).await?;
         if let Some(job_id) = current.job_id {
-            schedule::follow_bookings(conn, job_id, user.actor()).await?;
+            queries::follow_bookings(conn, job_id, user.actor()).await?;
         }
         Ok::<_, ApiError>(())
     })
@@ -405,7 +405,7 @@ pub async fn cancel_booking(
     conn.transaction(async |conn| {
         queries::cancel_booking(conn, id).await?;
         if let Some(job_id) = current.job_id {
-            schedule::follow_bookings(conn, job_id, user.actor()).await?;
+            queries::follow_bookings(conn, job_id, user.actor()).await?;
         }
         Ok::<_, ApiError>(())
     })

@@ -15,7 +15,7 @@ use crate::{
     auth::{Actor, Role, Scope},
     db::Cached,
     group_commit::{BatchFuture, BatchWrite, by_place},
-    jobs::{queries::technician_sees_booking, schedule::follow_bookings},
+    jobs::{self, queries::technician_sees_booking},
     pagination::PageRequest,
     schema::{dock_bookings, docks, vessels},
 };
@@ -450,4 +450,24 @@ impl BatchWrite for BookingBatch {
             .await
         })
     }
+}
+
+/// Makes a job's planned dates follow its live bookings (`jobs::schedule`): locks the job
+/// (after the slots' locks), then reads the span of its bookings under that lock.
+pub async fn follow_bookings(
+    conn: &mut AsyncPgConnection,
+    job_id: Uuid,
+    by: Actor,
+) -> QueryResult<()> {
+    let job = jobs::queries::lock(conn, job_id, Scope::Yard).await?;
+    let (start, end): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = dock_bookings::table
+        .filter(dock_bookings::job_id.eq(job_id))
+        .filter(dock_bookings::status.eq(BookingStatus::Booked))
+        .select((
+            diesel::dsl::min(dock_bookings::starts_at),
+            diesel::dsl::max(dock_bookings::ends_at),
+        ))
+        .first(conn)
+        .await?;
+    jobs::schedule::follow_bookings(conn, &job, start.zip(end), by).await
 }

@@ -3,39 +3,37 @@
 //! transaction of the booking that moved them.
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use uuid::Uuid;
+use diesel::QueryResult;
+use diesel_async::AsyncPgConnection;
 
 use super::{
-    models::{NewEvent, TimelineKind},
+    models::{Job, NewEvent, TimelineKind},
     queries::{self, JobChanges},
     rules::JobStatus,
 };
-use crate::{
-    auth::{Actor, Scope},
-    docks::models::BookingStatus,
-    schema::dock_bookings,
-};
+use crate::auth::Actor;
 
-/// Sets the job's planned dates to the span of its live bookings, with an event, unless
-/// they are that already, the job has none, or it is completed, closed or cancelled
-/// (finished jobs keep theirs). Locks the job's row: call it after the slots' locks.
+/// Sets the job's planned dates to `span`, the earliest start and latest end of its live
+/// bookings, with an event, unless they are that already, the job has none, or it is
+/// completed, closed or cancelled (finished jobs keep theirs). `job` is the job's row
+/// locked by the caller (after the slots' locks) and `span` read after that lock, so two
+/// booking changes of one job follow each other (`docks::queries::follow_bookings`).
 pub async fn follow_bookings(
     conn: &mut AsyncPgConnection,
-    job_id: Uuid,
+    job: &Job,
+    span: Option<(DateTime<Utc>, DateTime<Utc>)>,
     by: Actor,
 ) -> QueryResult<()> {
-    let job = queries::lock(conn, job_id, Scope::Yard).await?;
     if job.status.is_final() || job.status == JobStatus::Completed {
         return Ok(());
     }
-    let Some((start, end)) = span(conn, job_id).await? else {
+    let Some((start, end)) = span else {
         return Ok(());
     };
     if job.planned_start == Some(start) && job.planned_end == Some(end) {
         return Ok(());
     }
+    let job_id = job.id;
     queries::update_fields(
         conn,
         job_id,
@@ -61,21 +59,4 @@ pub async fn follow_bookings(
         },
     )
     .await
-}
-
-/// The span of a job's live bookings: earliest start, latest end.
-async fn span(
-    conn: &mut AsyncPgConnection,
-    job_id: Uuid,
-) -> QueryResult<Option<(DateTime<Utc>, DateTime<Utc>)>> {
-    let (start, end): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = dock_bookings::table
-        .filter(dock_bookings::job_id.eq(job_id))
-        .filter(dock_bookings::status.eq(BookingStatus::Booked))
-        .select((
-            diesel::dsl::min(dock_bookings::starts_at),
-            diesel::dsl::max(dock_bookings::ends_at),
-        ))
-        .first(conn)
-        .await?;
-    Ok(start.zip(end))
 }

@@ -14,15 +14,16 @@ use std::{
 };
 
 use chrono::{NaiveTime, Utc};
-use diesel::{
-    QueryableByName,
-    sql_types::{Bool, Int4, Text, Uuid as SqlUuid},
-};
-use diesel_async::RunQueryDsl;
 use tokio::{sync::Notify, task::JoinSet};
 use uuid::Uuid;
 
-use super::{daily, mail::Mailer, models::Event, rules::next_report_moment};
+use super::{
+    daily,
+    mail::Mailer,
+    models::Event,
+    queries::{self, ClaimedMail},
+    rules::next_report_moment,
+};
 use crate::{
     auth::Scope,
     db::Db,
@@ -91,8 +92,10 @@ const LEASE_SECS: i32 = 90;
 /// Deliveries of one webhook claimed at once, sent one after another.
 const PER_WEBHOOK: i64 = 4;
 /// Mails claimed at once: sent one after another, 10 s each at most, within the claim's
-/// 120 s lease.
+/// lease.
 const MAILS: i64 = 10;
+/// A mail claim's lease: no other instance takes the claimed mails for this long.
+const MAIL_LEASE_SECS: i32 = 120;
 /// Mail attempts before a mail is marked failed.
 const MAIL_ATTEMPTS: i32 = 8;
 
@@ -308,23 +311,6 @@ async fn claim_and_send(
     }
 }
 
-/// A mail claimed by this instance.
-#[derive(QueryableByName)]
-struct ClaimedMail {
-    #[diesel(sql_type = SqlUuid)]
-    id: Uuid,
-    #[diesel(sql_type = Int4)]
-    attempts: i32,
-    #[diesel(sql_type = Text)]
-    email: String,
-    #[diesel(sql_type = Text)]
-    full_name: String,
-    #[diesel(sql_type = Bool)]
-    active: bool,
-    #[diesel(sql_type = Text)]
-    payload: String,
-}
-
 /// Sends the due mails, one after another; without a mail transport, marks them `off`.
 /// No connection is held while a mail is being sent.
 async fn send_mails(db: Db, config: Arc<DispatchConfig>, counters: Arc<Counters>) {
@@ -332,31 +318,12 @@ async fn send_mails(db: Db, config: Arc<DispatchConfig>, counters: Arc<Counters>
         return;
     };
     let Some(mailer) = &config.mailer else {
-        let off = diesel::sql_query(
-            "UPDATE notifications SET email_status = 'off', email_next_at = NULL \
-             WHERE email_status = 'pending' AND email_next_at <= now()",
-        )
-        .execute(&mut conn)
-        .await;
-        if let Err(e) = off {
+        if let Err(e) = queries::set_mails_aside(&mut conn).await {
             tracing::warn!(error = %e, "setting aside mails failed");
         }
         return;
     };
-    let claimed: Vec<ClaimedMail> = match diesel::sql_query(
-        "UPDATE notifications n SET email_next_at = now() + interval '120 seconds' \
-         FROM users u, events e \
-         WHERE n.id IN (SELECT id FROM notifications \
-                        WHERE email_status = 'pending' AND email_next_at <= now() \
-                        ORDER BY email_next_at LIMIT $1 FOR UPDATE SKIP LOCKED) \
-           AND u.id = n.user_id AND e.id = n.event_id \
-         RETURNING n.id, n.email_attempts AS attempts, u.email, u.full_name, u.active, \
-                   e.payload::text AS payload",
-    )
-    .bind::<diesel::sql_types::Int8, _>(MAILS)
-    .load(&mut conn)
-    .await
-    {
+    let claimed = match queries::claim_mails(&mut conn, MAILS, MAIL_LEASE_SECS).await {
         Ok(rows) => rows,
         Err(e) => {
             tracing::warn!(error = %e, "claiming mails failed");
@@ -386,17 +353,7 @@ async fn send_mails(db: Db, config: Arc<DispatchConfig>, counters: Arc<Counters>
         let Ok(mut conn) = db.get().await else {
             continue;
         };
-        let recorded = diesel::sql_query(
-            "UPDATE notifications SET email_status = $2, email_attempts = email_attempts + 1, \
-               email_error = $3, \
-               email_next_at = CASE WHEN $2 = 'pending' THEN $4 END WHERE id = $1",
-        )
-        .bind::<SqlUuid, _>(mail.id)
-        .bind::<Text, _>(status)
-        .bind::<diesel::sql_types::Nullable<Text>, _>(error)
-        .bind::<diesel::sql_types::Timestamptz, _>(retry_at)
-        .execute(&mut conn)
-        .await;
+        let recorded = queries::record_mail(&mut conn, mail.id, status, error, retry_at).await;
         if let Err(e) = recorded {
             tracing::warn!(error = %e, "recording a mail failed");
         }

@@ -1,4 +1,4 @@
-//! The in-app list, the mail settings, and the mail outbox's claims.
+//! The in-app list, the mail settings, and the mail outbox: its claims and records.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -166,4 +166,82 @@ pub async fn pending(conn: &mut AsyncPgConnection) -> QueryResult<(i64, i64)> {
         .get_result(conn)
         .await?;
     Ok((deliveries, mails))
+}
+
+/// A mail claimed by this instance: its notification, the recipient and the event.
+#[derive(QueryableByName)]
+pub struct ClaimedMail {
+    /// The notification.
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub id: Uuid,
+    /// Attempts made before this one.
+    #[diesel(sql_type = diesel::sql_types::Int4)]
+    pub attempts: i32,
+    /// The recipient's address.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub email: String,
+    /// The recipient's name.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub full_name: String,
+    /// Whether the recipient is still active (a deactivated user is sent nothing).
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub active: bool,
+    /// The event, as JSON.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub payload: String,
+}
+
+/// Claims up to `limit` due mails for `lease_secs` (`FOR UPDATE SKIP LOCKED`: two
+/// instances never claim one mail), with what sending them needs.
+pub async fn claim_mails(
+    conn: &mut AsyncPgConnection,
+    limit: i64,
+    lease_secs: i32,
+) -> QueryResult<Vec<ClaimedMail>> {
+    diesel::sql_query(
+        "UPDATE notifications n SET email_next_at = now() + make_interval(secs => $2) \
+         FROM users u, events e \
+         WHERE n.id IN (SELECT id FROM notifications \
+                        WHERE email_status = 'pending' AND email_next_at <= now() \
+                        ORDER BY email_next_at LIMIT $1 FOR UPDATE SKIP LOCKED) \
+           AND u.id = n.user_id AND e.id = n.event_id \
+         RETURNING n.id, n.email_attempts AS attempts, u.email, u.full_name, u.active, \
+                   e.payload::text AS payload",
+    )
+    .bind::<diesel::sql_types::Int8, _>(limit)
+    .bind::<diesel::sql_types::Int4, _>(lease_secs)
+    .load(conn)
+    .await
+}
+
+/// Sets the due mails aside (`off`) when no mail transport is configured.
+pub async fn set_mails_aside(conn: &mut AsyncPgConnection) -> QueryResult<usize> {
+    diesel::sql_query(
+        "UPDATE notifications SET email_status = 'off', email_next_at = NULL \
+         WHERE email_status = 'pending' AND email_next_at <= now()",
+    )
+    .execute(conn)
+    .await
+}
+
+/// Records a mail attempt: `sent`, `off`, `failed`, or `pending` again at `retry_at`.
+pub async fn record_mail(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    status: &str,
+    error: Option<String>,
+    retry_at: DateTime<Utc>,
+) -> QueryResult<usize> {
+    use diesel::sql_types::{Nullable, Text, Timestamptz};
+    diesel::sql_query(
+        "UPDATE notifications SET email_status = $2, email_attempts = email_attempts + 1, \
+           email_error = $3, \
+           email_next_at = CASE WHEN $2 = 'pending' THEN $4 END WHERE id = $1",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(id)
+    .bind::<Text, _>(status)
+    .bind::<Nullable<Text>, _>(error)
+    .bind::<Timestamptz, _>(retry_at)
+    .execute(conn)
+    .await
 }
