@@ -369,6 +369,30 @@ pub async fn run_migrations(database_url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+impl crate::metrics::Report for Db {
+    fn report<'a>(
+        &'a self,
+        out: &'a mut crate::metrics::Exposition,
+    ) -> futures_util::future::BoxFuture<'a, ()> {
+        let status = self.status();
+        let name = "slipway_db_pool_connections";
+        out.family(
+            name,
+            "gauge",
+            "The database pool: its limit, connections open, idle, and requests waiting for one.",
+        );
+        for (state, n) in [
+            ("max", status.max_size),
+            ("open", status.size),
+            ("idle", status.available),
+            ("waiting", status.waiting),
+        ] {
+            out.sample(name, &format!("state=\"{state}\""), n);
+        }
+        Box::pin(std::future::ready(()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Shape, split_at_parameters, split_database_url};

@@ -39,6 +39,8 @@ pub type BatchFuture<'a, R> =
 
 /// A kind of write that can be done for many requests in one statement.
 pub trait BatchWrite: 'static {
+    /// The kind's name at `/metrics`.
+    const KIND: &'static str;
     /// One request's write.
     type Item: Clone + Send + Sync + 'static;
     /// What a write returns.
@@ -111,11 +113,6 @@ impl<W: BatchWrite> GroupWriter<W> {
         }
     }
 
-    /// How many writes the batches held so far.
-    pub fn batch_sizes(&self) -> &Histogram {
-        &self.sizes
-    }
-
     /// Writes `item` and answers its row: [`ApiError::NotFound`] if the statement's guard
     /// left it out, the statement's own error if it failed.
     pub async fn write(&self, item: W::Item) -> Result<W::Row, ApiError> {
@@ -183,5 +180,21 @@ async fn write_batch<W: BatchWrite>(db: &Db, batch: Vec<Pending<W>>) {
     for (p, answer) in batch.into_iter().zip(answers) {
         // The request may have gone meanwhile; its write stands, as with any write.
         let _ = p.reply.send(Some(answer));
+    }
+}
+
+impl<W: BatchWrite> crate::metrics::Report for GroupWriter<W> {
+    fn report<'a>(
+        &'a self,
+        out: &'a mut crate::metrics::Exposition,
+    ) -> futures_util::future::BoxFuture<'a, ()> {
+        let name = "slipway_group_writer_batch_size";
+        out.family(
+            name,
+            "histogram",
+            "Writes done together in one statement, by kind.",
+        );
+        out.histogram(name, &format!("kind=\"{}\"", W::KIND), &self.sizes);
+        Box::pin(std::future::ready(()))
     }
 }

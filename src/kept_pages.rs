@@ -31,6 +31,9 @@ use crate::schema::{job_list_versions, job_report_versions, jobs};
 /// What identifies a kept page, the version of what it shows, and the memory its key
 /// takes.
 pub trait PageKey: Clone + Eq + Hash {
+    /// The kind's name at `/metrics`.
+    const KIND: &'static str;
+
     /// The version of everything the page shows; `None` if the caller may not see it
     /// (404). It must go up, at commit, with every change to anything the page shows.
     fn version(
@@ -76,6 +79,8 @@ impl ListKey {
 }
 
 impl PageKey for ListKey {
+    const KIND: &'static str = "job_lists";
+
     async fn version(&self, conn: &mut AsyncPgConnection) -> QueryResult<Option<i64>> {
         list_version(conn, self.organization_id).await.map(Some)
     }
@@ -98,6 +103,8 @@ pub struct ReportKey {
 }
 
 impl PageKey for ReportKey {
+    const KIND: &'static str = "daily_reports";
+
     /// The job's report version (0 before its first change), read only if the job is
     /// the organisation's: it goes up with every committed change to anything a report
     /// shows (the `job_report_versions` migrations).
@@ -126,6 +133,8 @@ pub struct JobKey {
 }
 
 impl PageKey for JobKey {
+    const KIND: &'static str = "jobs";
+
     async fn version(&self, conn: &mut AsyncPgConnection) -> QueryResult<Option<i64>> {
         list_version(conn, self.organization_id).await.map(Some)
     }
@@ -289,6 +298,28 @@ impl<K: PageKey, B: PageBody> KeptPages<K, B> {
         self.pages
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl<K: PageKey + Send, B: PageBody + Send> crate::metrics::Report for KeptPages<K, B> {
+    fn report<'a>(
+        &'a self,
+        out: &'a mut crate::metrics::Exposition,
+    ) -> futures_util::future::BoxFuture<'a, ()> {
+        let name = "slipway_kept_pages_reads_total";
+        out.family(
+            name,
+            "counter",
+            "Client reads answered from a kept page (hit) or not (miss), by kind.",
+        );
+        let (hits, misses) = self.hits_and_misses();
+        out.sample(name, &format!("kind=\"{}\",result=\"hit\"", K::KIND), hits);
+        out.sample(
+            name,
+            &format!("kind=\"{}\",result=\"miss\"", K::KIND),
+            misses,
+        );
+        Box::pin(std::future::ready(()))
     }
 }
 

@@ -258,6 +258,30 @@ impl AppState {
         self
     }
 
+    /// Serves `/metrics` to requests bearing `token` (without one: only from this machine).
+    pub fn with_metrics_token(mut self, token: Option<String>) -> Self {
+        self.metrics_access = web::Data::new(metrics::MetricsAccess { token });
+        self
+    }
+
+    /// The parts `/metrics` shows, each reporting its own lines.
+    fn metrics_sources(&self) -> metrics::Sources {
+        metrics::Sources(vec![
+            self.metrics.clone().into_inner(),
+            self.db.clone().into_inner(),
+            self.passwords.clone().into_inner(),
+            self.work_log_writer.clone().into_inner(),
+            self.booking_writer.clone().into_inner(),
+            self.job_pages.clone().into_inner(),
+            self.day_reports.clone().into_inner(),
+            self.job_views.clone().into_inner(),
+            std::sync::Arc::new(notifications::dispatch::Outbox {
+                counters: self.outbox.clone().into_inner(),
+                db: self.db.get_ref().clone(),
+            }),
+        ])
+    }
+
     /// Keeps at most `bytes` of each kind of client page, job lists, jobs and daily
     /// reports (0: none).
     pub fn with_page_cache(mut self, bytes: usize) -> Self {
@@ -290,7 +314,8 @@ pub fn app(
         InitError = (),
     >,
 > {
-    let limiter = state.rate_limiter;
+    let limiter = state.rate_limiter.clone();
+    let metrics_sources = web::Data::new(state.metrics_sources());
     App::new()
         .wrap(from_fn(http::bound_request_time))
         .wrap(from_fn(rate_limit::limit_rate))
@@ -313,6 +338,7 @@ pub fn app(
         .app_data(state.draining)
         .app_data(state.metrics)
         .app_data(state.metrics_access)
+        .app_data(metrics_sources)
         .configure(|cfg| {
             if let Some(limiter) = limiter {
                 cfg.app_data(limiter);
@@ -328,7 +354,7 @@ pub fn app(
         .app_data(state.outbox)
         .configure(http::configure_extractors)
         .configure(health::routes)
-        .configure(metrics::routes)
+        .service(http::resource("/metrics").route(web::get().to(metrics::scrape)))
         .configure(openapi::docs_routes)
         .configure(crate::web_app::routes)
         .service(

@@ -1,31 +1,67 @@
-//! `GET /metrics` in the Prometheus text format: requests per route template, method and
-//! status class with their latencies; the database pool; the password checks; the sizes
-//! of the batches the group writers make; the kept pages' hits and misses.
+//! `GET /metrics` in the Prometheus text format. This module holds only the instruments
+//! (histograms, the exposition being written) and the gatherer: each part of the service
+//! (the request log, the pool, the password checks, the group writers, the kept pages,
+//! the outbox) reports its own lines through [`Report`], and `lib.rs` lists the parts.
 //!
 //! Served only to a request bearing `SLIPWAY_METRICS_TOKEN`, or, without one configured,
 //! only to a caller on this machine (loopback): never to the public.
 
 use std::{
-    collections::BTreeMap,
-    fmt::Write as _,
+    collections::{BTreeMap, HashSet},
+    fmt::{Display, Write as _},
     sync::{
-        Mutex,
+        Arc, Mutex,
         atomic::{AtomicU64, Ordering::Relaxed},
     },
 };
 
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use futures_util::future::BoxFuture;
 
-use crate::{
-    AppState,
-    auth::password::Passwords,
-    db::Db,
-    docks::queries::BookingBatch,
-    error::ApiError,
-    group_commit::GroupWriter,
-    kept_pages::{KeptJobs, KeptPages, ListKey, ReportKey},
-    work_logs::queries::WorkLogBatch,
-};
+use crate::error::ApiError;
+
+/// A part of the service that shows figures at `/metrics`.
+pub trait Report: Send + Sync {
+    /// Writes this part's lines (it may read the database; a failed read leaves its
+    /// lines out).
+    fn report<'a>(&'a self, out: &'a mut Exposition) -> BoxFuture<'a, ()>;
+}
+
+/// The parts `/metrics` shows, in order.
+#[derive(Clone, Default)]
+pub struct Sources(pub Vec<Arc<dyn Report>>);
+
+/// The text being written: each metric family's `HELP` and `TYPE` once, its samples after.
+#[derive(Debug, Default)]
+pub struct Exposition {
+    text: String,
+    families: HashSet<&'static str>,
+}
+
+impl Exposition {
+    /// Starts the family `name` (`kind`: `counter`, `gauge`, `histogram`) unless a part
+    /// reporting before started it: parts sharing a family write beside each other.
+    pub fn family(&mut self, name: &'static str, kind: &str, help: &str) {
+        if self.families.insert(name) {
+            let _ = writeln!(self.text, "# HELP {name} {help}");
+            let _ = writeln!(self.text, "# TYPE {name} {kind}");
+        }
+    }
+
+    /// One sample: `name{labels} value`.
+    pub fn sample(&mut self, name: &str, labels: &str, value: impl Display) {
+        if labels.is_empty() {
+            let _ = writeln!(self.text, "{name} {value}");
+        } else {
+            let _ = writeln!(self.text, "{name}{{{labels}}} {value}");
+        }
+    }
+
+    /// The samples of a histogram.
+    pub fn histogram(&mut self, name: &str, labels: &str, histogram: &Histogram) {
+        histogram.write(&mut self.text, name, labels);
+    }
+}
 
 /// Upper bounds of the latency buckets, in seconds.
 const LATENCY_BUCKETS: [f64; 12] = [
@@ -131,25 +167,37 @@ fn quote(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
-/// `GET /metrics`.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one extractor per part of the state it shows"
-)]
-async fn metrics(
+impl Report for Metrics {
+    fn report<'a>(&'a self, out: &'a mut Exposition) -> BoxFuture<'a, ()> {
+        let name = "slipway_http_requests_seconds";
+        out.family(
+            name,
+            "histogram",
+            "Requests by route template, method and status class, with their latency.",
+        );
+        let requests: Vec<_> = self
+            .requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|(k, h)| (k.clone(), h.clone()))
+            .collect();
+        for ((route, method, class), histogram) in requests {
+            let labels = format!(
+                "route=\"{}\",method=\"{method}\",status=\"{class}\"",
+                quote(&route)
+            );
+            out.histogram(name, &labels, &histogram);
+        }
+        Box::pin(std::future::ready(()))
+    }
+}
+
+/// `GET /metrics`: every part's lines, to those allowed to read them.
+pub async fn scrape(
     req: HttpRequest,
     access: web::Data<MetricsAccess>,
-    metrics: web::Data<Metrics>,
-    db: web::Data<Db>,
-    passwords: web::Data<Passwords>,
-    work_logs: web::Data<GroupWriter<WorkLogBatch>>,
-    bookings: web::Data<GroupWriter<BookingBatch>>,
-    pages: (
-        web::Data<KeptPages<ListKey>>,
-        web::Data<KeptPages<ReportKey>>,
-        web::Data<KeptJobs>,
-    ),
-    outbox: web::Data<crate::notifications::dispatch::Counters>,
+    sources: web::Data<Sources>,
 ) -> Result<HttpResponse, ApiError> {
     let allowed = match &access.token {
         Some(token) => req
@@ -162,127 +210,11 @@ async fn metrics(
     if !allowed {
         return Err(ApiError::NotFound);
     }
-    let mut out = String::new();
-    out.push_str("# HELP slipway_http_requests_seconds Requests by route template, method and status class, with their latency.\n");
-    out.push_str("# TYPE slipway_http_requests_seconds histogram\n");
-    let requests: Vec<_> = metrics
-        .requests
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .iter()
-        .map(|(k, h)| (k.clone(), h.clone()))
-        .collect();
-    for ((route, method, class), histogram) in requests {
-        let labels = format!(
-            "route=\"{}\",method=\"{method}\",status=\"{class}\"",
-            quote(&route)
-        );
-        histogram.write(&mut out, "slipway_http_requests_seconds", &labels);
-    }
-    let status = db.status();
-    out.push_str("# HELP slipway_db_pool_connections The database pool: its limit, connections open, idle, and requests waiting for one.\n");
-    out.push_str("# TYPE slipway_db_pool_connections gauge\n");
-    for (state, n) in [
-        ("max", status.max_size),
-        ("open", status.size),
-        ("idle", status.available),
-        ("waiting", status.waiting),
-    ] {
-        let _ = writeln!(out, "slipway_db_pool_connections{{state=\"{state}\"}} {n}");
-    }
-    out.push_str("# HELP slipway_password_checks Password hashing: slots free now and checks waiting for one.\n");
-    out.push_str("# TYPE slipway_password_checks gauge\n");
-    let _ = writeln!(
-        out,
-        "slipway_password_checks{{state=\"free_slots\"}} {}",
-        passwords.free_slots()
-    );
-    let _ = writeln!(
-        out,
-        "slipway_password_checks{{state=\"waiting\"}} {}",
-        passwords.waiting()
-    );
-    out.push_str(
-        "# HELP slipway_group_writer_batch_size Writes done together in one statement, by kind.\n",
-    );
-    out.push_str("# TYPE slipway_group_writer_batch_size histogram\n");
-    work_logs.batch_sizes().write(
-        &mut out,
-        "slipway_group_writer_batch_size",
-        "kind=\"work_logs\"",
-    );
-    bookings.batch_sizes().write(
-        &mut out,
-        "slipway_group_writer_batch_size",
-        "kind=\"bookings\"",
-    );
-    out.push_str("# HELP slipway_kept_pages_reads_total Client reads answered from a kept page (hit) or not (miss), by kind.\n");
-    out.push_str("# TYPE slipway_kept_pages_reads_total counter\n");
-    for (kind, (hits, misses)) in [
-        ("job_lists", pages.0.hits_and_misses()),
-        ("daily_reports", pages.1.hits_and_misses()),
-        ("jobs", pages.2.hits_and_misses()),
-    ] {
-        let _ = writeln!(
-            out,
-            "slipway_kept_pages_reads_total{{kind=\"{kind}\",result=\"hit\"}} {hits}"
-        );
-        let _ = writeln!(
-            out,
-            "slipway_kept_pages_reads_total{{kind=\"{kind}\",result=\"miss\"}} {misses}"
-        );
-    }
-    out.push_str("# HELP slipway_outbox_sent_total Webhook attempts answered with a 2xx and mails handed to the SMTP server by this instance.\n");
-    out.push_str("# TYPE slipway_outbox_sent_total counter\n");
-    out.push_str("# HELP slipway_outbox_failed_total Webhook and mail attempts of this instance that failed (each is retried).\n");
-    out.push_str("# TYPE slipway_outbox_failed_total counter\n");
-    use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-    for (channel, sent, failed) in [
-        ("webhook", &outbox.webhooks_sent, &outbox.webhooks_failed),
-        ("email", &outbox.mails_sent, &outbox.mails_failed),
-    ] {
-        let _ = writeln!(
-            out,
-            "slipway_outbox_sent_total{{channel=\"{channel}\"}} {}",
-            AtomicU64::load(sent, Relaxed)
-        );
-        let _ = writeln!(
-            out,
-            "slipway_outbox_failed_total{{channel=\"{channel}\"}} {}",
-            AtomicU64::load(failed, Relaxed)
-        );
-    }
-    // What waits, across all instances (from the database; omitted when it is sick).
-    if let Ok(mut conn) = db.get().await
-        && let Ok(pending) = crate::notifications::queries::pending(&mut conn).await
-    {
-        out.push_str("# HELP slipway_outbox_pending Webhook deliveries and mails waiting to be sent, in all instances.\n");
-        out.push_str("# TYPE slipway_outbox_pending gauge\n");
-        let _ = writeln!(
-            out,
-            "slipway_outbox_pending{{channel=\"webhook\"}} {}",
-            pending.0
-        );
-        let _ = writeln!(
-            out,
-            "slipway_outbox_pending{{channel=\"email\"}} {}",
-            pending.1
-        );
+    let mut out = Exposition::default();
+    for source in &sources.0 {
+        source.report(&mut out).await;
     }
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(out))
-}
-
-/// Registers `/metrics` (at the root).
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(crate::http::resource("/metrics").route(web::get().to(metrics)));
-}
-
-impl AppState {
-    /// Serves `/metrics` to requests bearing `token` (without one: only from this machine).
-    pub fn with_metrics_token(mut self, token: Option<String>) -> Self {
-        self.metrics_access = web::Data::new(MetricsAccess { token });
-        self
-    }
+        .body(out.text))
 }

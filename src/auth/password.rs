@@ -185,6 +185,23 @@ impl Passwords {
     }
 }
 
+impl crate::metrics::Report for Passwords {
+    fn report<'a>(
+        &'a self,
+        out: &'a mut crate::metrics::Exposition,
+    ) -> futures_util::future::BoxFuture<'a, ()> {
+        let name = "slipway_password_checks";
+        out.family(
+            name,
+            "gauge",
+            "Password hashing: slots free now and checks waiting for one.",
+        );
+        out.sample(name, "state=\"free_slots\"", self.free_slots());
+        out.sample(name, "state=\"waiting\"", self.waiting());
+        Box::pin(std::future::ready(()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

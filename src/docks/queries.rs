@@ -417,6 +417,7 @@ pub async fn free_windows(
 pub struct BookingBatch;
 
 impl BatchWrite for BookingBatch {
+    const KIND: &'static str = "bookings";
     type Item = NewBooking;
     type Row = DockBookingRow;
 

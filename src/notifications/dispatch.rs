@@ -78,6 +78,57 @@ pub struct Counters {
     pub mails_failed: AtomicU64,
 }
 
+/// What `/metrics` shows of the outbox: this instance's sends, and what waits in all.
+pub struct Outbox {
+    /// This instance's dispatcher's counters.
+    pub counters: Arc<Counters>,
+    /// The database, for what waits.
+    pub db: Db,
+}
+
+impl crate::metrics::Report for Outbox {
+    fn report<'a>(
+        &'a self,
+        out: &'a mut crate::metrics::Exposition,
+    ) -> futures_util::future::BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let (sent, failed) = ("slipway_outbox_sent_total", "slipway_outbox_failed_total");
+            out.family(
+                sent,
+                "counter",
+                "Webhook attempts answered with a 2xx and mails handed to the SMTP server by this instance.",
+            );
+            out.family(
+                failed,
+                "counter",
+                "Webhook and mail attempts of this instance that failed (each is retried).",
+            );
+            let c = &self.counters;
+            for (channel, ok, bad) in [
+                ("webhook", &c.webhooks_sent, &c.webhooks_failed),
+                ("email", &c.mails_sent, &c.mails_failed),
+            ] {
+                let labels = format!("channel=\"{channel}\"");
+                out.sample(sent, &labels, ok.load(Ordering::Relaxed));
+                out.sample(failed, &labels, bad.load(Ordering::Relaxed));
+            }
+            // Across all instances, from the database; left out when it is sick.
+            if let Ok(mut conn) = self.db.get().await
+                && let Ok((webhooks, mails)) = queries::pending(&mut conn).await
+            {
+                let name = "slipway_outbox_pending";
+                out.family(
+                    name,
+                    "gauge",
+                    "Webhook deliveries and mails waiting to be sent, in all instances.",
+                );
+                out.sample(name, "channel=\"webhook\"", webhooks);
+                out.sample(name, "channel=\"email\"", mails);
+            }
+        })
+    }
+}
+
 /// A running dispatcher; dropping this handle leaves it running with the runtime.
 pub struct Dispatcher {
     stop: Arc<Notify>,

@@ -393,6 +393,7 @@ pub async fn log_work(
 pub struct WorkLogBatch;
 
 impl BatchWrite for WorkLogBatch {
+    const KIND: &'static str = "work_logs";
     type Item = NewWorkLog;
     type Row = LoggedWork;
 
