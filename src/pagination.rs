@@ -84,9 +84,54 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// A row of a list: where it stands in its keyset order.
+pub trait Keyed {
+    /// The cursor naming this row.
+    fn cursor(&self) -> Cursor;
+}
+
+/// Implements [`Keyed`] for a row type by its sort column (and its `id`).
+macro_rules! keyed {
+    ($row:ty, $at:ident) => {
+        impl $crate::pagination::Keyed for $row {
+            fn cursor(&self) -> $crate::pagination::Cursor {
+                $crate::pagination::Cursor {
+                    at: self.$at,
+                    id: self.id,
+                }
+            }
+        }
+    };
+}
+pub(crate) use keyed;
+
+/// A row loaded with what its view needs beside it is keyed by the row.
+impl<A: Keyed, B> Keyed for (A, B) {
+    fn cursor(&self) -> Cursor {
+        self.0.cursor()
+    }
+}
+
+impl<A: Keyed, B, C> Keyed for (A, B, C) {
+    fn cursor(&self) -> Cursor {
+        self.0.cursor()
+    }
+}
+
+impl<A: Keyed, B, C, D> Keyed for (A, B, C, D) {
+    fn cursor(&self) -> Cursor {
+        self.0.cursor()
+    }
+}
+
 impl<T> Page<T> {
-    /// Cuts `rows` (fetched with [`PageRequest::fetch`]) to the page and sets the cursor
-    /// from the last row kept.
+    /// The page of `rows` (loaded with [`paged`]), each shown by `view`, and the cursor
+    /// after its last row when another page follows.
+    pub fn of<R: Keyed>(rows: Vec<R>, page: &PageRequest, view: impl FnMut(R) -> T) -> Self {
+        Self::from_rows(rows, page, R::cursor, view)
+    }
+
+    /// [`Page::of`] for rows keyed by `key` (rows that are not a type of their own).
     pub fn from_rows<R>(
         mut rows: Vec<R>,
         page: &PageRequest,
@@ -107,34 +152,45 @@ impl<T> Page<T> {
     }
 }
 
-/// `query`, a boxed diesel query, kept to the rows after `page`'s cursor in `(at, id)`
-/// order: the keyset filter of every list in ascending order.
-macro_rules! after_cursor {
+/// `query` (a boxed diesel query) kept to the rows after `page`'s cursor and ordered by
+/// `(at, id)`: ascending, or with `newest first:` descending. The keyset every list
+/// pages by; [`paged`] adds the limit.
+macro_rules! keyset {
     ($query:expr, $page:expr, $at:expr, $id:expr) => {{
         let query = $query;
-        match $page.after {
+        let query = match $page.after {
             Some(after) => {
                 query.filter($at.gt(after.at).or($at.eq(after.at).and($id.gt(after.id))))
             }
             None => query,
-        }
+        };
+        query.order(($at, $id))
     }};
-}
-pub(crate) use after_cursor;
-
-/// [`after_cursor`] for a list in descending `(at, id)` order (newest first).
-macro_rules! before_cursor {
-    ($query:expr, $page:expr, $at:expr, $id:expr) => {{
+    (newest first: $query:expr, $page:expr, $at:expr, $id:expr) => {{
         let query = $query;
-        match $page.after {
+        let query = match $page.after {
             Some(after) => {
                 query.filter($at.lt(after.at).or($at.eq(after.at).and($id.lt(after.id))))
             }
             None => query,
-        }
+        };
+        query.order(($at.desc(), $id.desc()))
     }};
 }
-pub(crate) use before_cursor;
+pub(crate) use keyset;
+
+/// One page of `query` (a boxed diesel query) by the keyset `(at, id)` (see [`keyset`]),
+/// with one row more than the page, to learn whether another follows: load it and give
+/// the rows to [`Page::of`]. A list is its filters and this line.
+macro_rules! paged {
+    ($query:expr, $page:expr, $at:expr, $id:expr) => {
+        $crate::pagination::keyset!($query, $page, $at, $id).limit($page.fetch())
+    };
+    (newest first: $query:expr, $page:expr, $at:expr, $id:expr) => {
+        $crate::pagination::keyset!(newest first: $query, $page, $at, $id).limit($page.fetch())
+    };
+}
+pub(crate) use paged;
 
 #[cfg(test)]
 mod tests {

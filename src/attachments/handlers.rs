@@ -27,7 +27,7 @@ use crate::{
     error::{ApiError, FieldError},
     http::created,
     jobs::queries as jobs,
-    pagination::{Cursor, Page, PageRequest},
+    pagination::{Page, PageRequest},
 };
 
 /// The largest file an upload may carry (`SLIPWAY_MAX_UPLOAD_MB`).
@@ -375,15 +375,7 @@ pub async fn list(
         &page,
     )
     .await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(
-        rows,
-        &page,
-        |a| Cursor {
-            at: a.uploaded_at,
-            id: a.id,
-        },
-        AttachmentView::from,
-    )))
+    Ok(HttpResponse::Ok().json(Page::of(rows, &page, AttachmentView::from)))
 }
 
 /// One attachment's metadata.

@@ -42,6 +42,8 @@ pub struct Attachment {
     pub uploaded_at: DateTime<Utc>,
 }
 
+crate::pagination::keyed!(Attachment, uploaded_at);
+
 /// A new row for `attachments`.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = attachments)]

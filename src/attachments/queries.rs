@@ -60,11 +60,7 @@ pub async fn list(
     if let Some(item) = additional_work_id {
         query = query.filter(attachments::additional_work_id.eq(item));
     }
-    query =
-        crate::pagination::after_cursor!(query, page, attachments::uploaded_at, attachments::id);
-    query
-        .order((attachments::uploaded_at, attachments::id))
-        .limit(page.fetch())
+    crate::pagination::paged!(query, page, attachments::uploaded_at, attachments::id)
         .load(conn)
         .await
 }

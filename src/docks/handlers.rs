@@ -22,7 +22,7 @@ use crate::{
     group_commit::GroupWriter,
     http::created,
     jobs::{models::PageQuery, queries as jobs},
-    pagination::{Cursor, Page, PageRequest},
+    pagination::{Page, PageRequest},
     users::rules::check_name,
     validation::{positive_number, validated},
     vessels::{self, models::Vessel},
@@ -72,15 +72,7 @@ pub async fn list_docks(
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut conn = db.get().await?;
     let rows = queries::list_docks(&mut conn, &page).await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(
-        rows,
-        &page,
-        |d| Cursor {
-            at: d.created_at,
-            id: d.id,
-        },
-        |d| d,
-    )))
+    Ok(HttpResponse::Ok().json(Page::of(rows, &page, |d| d)))
 }
 
 /// One dock.
@@ -307,15 +299,7 @@ pub async fn list_bookings(
     }
     let mut conn = db.get().await?;
     let rows = queries::list_bookings(&mut conn, &query, user.scope(), &page).await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(
-        rows,
-        &page,
-        |(b, _, _)| Cursor {
-            at: b.starts_at,
-            id: b.id,
-        },
-        |(b, d, v)| DockBooking::new(b, d, v),
-    )))
+    Ok(HttpResponse::Ok().json(Page::of(rows, &page, |(b, d, v)| DockBooking::new(b, d, v))))
 }
 
 /// One booking in the caller's scope.

@@ -57,6 +57,8 @@ pub struct Dock {
     pub updated_at: DateTime<Utc>,
 }
 
+crate::pagination::keyed!(Dock, created_at);
+
 impl Dock {
     /// The limits the fit rule checks.
     pub fn limits(&self) -> DockLimits {
@@ -148,6 +150,8 @@ pub struct DockBookingRow {
     /// When last changed.
     pub updated_at: DateTime<Utc>,
 }
+
+crate::pagination::keyed!(DockBookingRow, starts_at);
 
 /// A dock booking as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]

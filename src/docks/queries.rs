@@ -52,11 +52,8 @@ pub async fn list_docks(
     conn: &mut AsyncPgConnection,
     page: &PageRequest,
 ) -> QueryResult<Vec<Dock>> {
-    let mut query = docks::table.select(Dock::as_select()).into_boxed();
-    query = crate::pagination::after_cursor!(query, page, docks::created_at, docks::id);
-    query
-        .order((docks::created_at, docks::id))
-        .limit(page.fetch())
+    let query = docks::table.select(Dock::as_select()).into_boxed();
+    crate::pagination::paged!(query, page, docks::created_at, docks::id)
         .load(conn)
         .await
 }
@@ -299,11 +296,7 @@ pub async fn list_bookings(
     if let Some(to) = filter.to {
         query = query.filter(dock_bookings::starts_at.lt(to));
     }
-    query =
-        crate::pagination::after_cursor!(query, page, dock_bookings::starts_at, dock_bookings::id);
-    query
-        .order((dock_bookings::starts_at, dock_bookings::id))
-        .limit(page.fetch())
+    crate::pagination::paged!(query, page, dock_bookings::starts_at, dock_bookings::id)
         .load(conn)
         .await
 }

@@ -25,7 +25,7 @@ use crate::{
     http::{IfMatch, etag, json_body},
     kept_pages::{JobKey, KeptJobs, KeptPages, ListKey},
     money::{check_currency, parse_amount},
-    pagination::{Cursor, Page, PageRequest},
+    pagination::{Page, PageRequest},
     users::rules::check_name,
     validation::{max_chars, validated},
     vessels,
@@ -138,15 +138,7 @@ pub async fn list_jobs(
     let body = pages
         .get_or_render(&mut conn, key, async |conn| {
             let rows = queries::list(conn, &query, scope, &page).await?;
-            let page = Page::from_rows(
-                rows,
-                &page,
-                |(j, _)| Cursor {
-                    at: j.created_at,
-                    id: j.id,
-                },
-                queries::to_view,
-            );
+            let page = Page::of(rows, &page, queries::to_view);
             Ok::<_, ApiError>(Bytes::from(
                 serde_json::to_vec(&page).map_err(anyhow::Error::from)?,
             ))
@@ -460,12 +452,7 @@ pub async fn list_events(
     let mut conn = db.get().await?;
     queries::visible(&conn, *id, user.scope()).await?;
     let rows = queries::events(&mut conn, *id, &page, user.role != Role::Client).await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(
-        rows,
-        &page,
-        |e| Cursor { at: e.at, id: e.id },
-        |e| e,
-    )))
+    Ok(HttpResponse::Ok().json(Page::of(rows, &page, |e| e)))
 }
 
 /// Price extra work found during the repair (manager). The job must be active and the
@@ -553,15 +540,7 @@ pub async fn list_additional_work(
     let mut conn = db.get().await?;
     queries::visible(&conn, *id, user.scope()).await?;
     let rows = queries::list_additional_work(&mut conn, *id, &page).await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(
-        rows,
-        &page,
-        |w| Cursor {
-            at: w.created_at,
-            id: w.id,
-        },
-        AdditionalWorkView::from,
-    )))
+    Ok(HttpResponse::Ok().json(Page::of(rows, &page, AdditionalWorkView::from)))
 }
 
 /// Approve or reject an item of additional work (the job's client, or a manager). An

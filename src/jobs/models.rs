@@ -68,6 +68,8 @@ pub struct Job {
     pub progress_percent: f64,
 }
 
+crate::pagination::keyed!(Job, created_at);
+
 /// The vessel embedded in a job.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = vessels, check_for_backend(diesel::pg::Pg))]
@@ -299,6 +301,8 @@ pub struct EventView {
     pub note: Option<String>,
 }
 
+crate::pagination::keyed!(EventView, at);
+
 crate::text_enum! {
     /// Where an item of additional work stands.
     pub enum AdditionalWorkStatus {
@@ -346,6 +350,8 @@ pub struct AdditionalWork {
     /// When found.
     pub created_at: DateTime<Utc>,
 }
+
+crate::pagination::keyed!(AdditionalWork, created_at);
 
 /// An item of additional work as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]

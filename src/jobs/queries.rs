@@ -397,9 +397,8 @@ pub async fn list(
                 .or(jobs::title.ilike(pattern)),
         );
     }
-    query = crate::pagination::before_cursor!(query, page, jobs::created_at, jobs::id);
     // The filters make a handful of shapes, each prepared once per connection.
-    let query = query.order((jobs::created_at.desc(), jobs::id.desc()));
+    let query = crate::pagination::keyset!(newest first: query, page, jobs::created_at, jobs::id);
     let mut rows: Vec<JobRow> = Cached(Paged::new(query, page.fetch())).load(conn).await?;
     rows.truncate(usize::try_from(page.fetch()).unwrap_or(usize::MAX));
     Ok(rows)
@@ -423,7 +422,7 @@ pub async fn events(
         String,
         Option<String>,
     );
-    let mut query = job_events::table
+    let query = job_events::table
         .inner_join(users::table)
         .filter(job_events::job_id.eq(job_id))
         .select((
@@ -437,10 +436,7 @@ pub async fn events(
             job_events::note,
         ))
         .into_boxed();
-    query = crate::pagination::after_cursor!(query, page, job_events::at, job_events::id);
-    let rows: Vec<Row> = query
-        .order((job_events::at, job_events::id))
-        .limit(page.fetch())
+    let rows: Vec<Row> = crate::pagination::paged!(query, page, job_events::at, job_events::id)
         .load(conn)
         .await?;
     Ok(rows
@@ -486,21 +482,18 @@ pub async fn list_additional_work(
     job_id: Uuid,
     page: &PageRequest,
 ) -> QueryResult<Vec<AdditionalWork>> {
-    let mut query = additional_work::table
+    let query = additional_work::table
         .filter(additional_work::job_id.eq(job_id))
         .select(AdditionalWork::as_select())
         .into_boxed();
-    query = crate::pagination::after_cursor!(
+    crate::pagination::paged!(
         query,
         page,
         additional_work::created_at,
         additional_work::id
-    );
-    query
-        .order((additional_work::created_at, additional_work::id))
-        .limit(page.fetch())
-        .load(conn)
-        .await
+    )
+    .load(conn)
+    .await
 }
 
 /// An item of additional work in the caller's scope, with its job locked so a decision

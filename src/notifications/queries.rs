@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::models::{EventKind, NotificationSettings};
 use crate::{
     auth::Role,
-    pagination::{PageRequest, before_cursor},
+    pagination::PageRequest,
     schema::{events, notification_settings, notifications},
 };
 
@@ -42,10 +42,7 @@ pub async fn list(
         Some(false) => query.filter(notifications::read_at.is_not_null()),
         None => query,
     };
-    query = before_cursor!(query, page, notifications::created_at, notifications::id);
-    query
-        .order((notifications::created_at.desc(), notifications::id.desc()))
-        .limit(page.limit + 1)
+    crate::pagination::paged!(newest first: query, page, notifications::created_at, notifications::id)
         .load(conn)
         .await
 }

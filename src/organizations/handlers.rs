@@ -13,7 +13,7 @@ use crate::{
     db::Db,
     error::{ApiError, FieldError},
     http::created,
-    pagination::{Cursor, Page, PageRequest},
+    pagination::{Page, PageRequest},
     users::rules::check_name,
 };
 
@@ -73,15 +73,7 @@ pub async fn list_organizations(
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut conn = db.get().await?;
     let rows = queries::list(&mut conn, query.country.as_deref(), only, &page).await?;
-    let page = Page::from_rows(
-        rows,
-        &page,
-        |o| Cursor {
-            at: o.created_at,
-            id: o.id,
-        },
-        |o| o,
-    );
+    let page = Page::of(rows, &page, |o| o);
     Ok(HttpResponse::Ok().json(page))
 }
 

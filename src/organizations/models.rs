@@ -23,6 +23,8 @@ pub struct Organization {
     pub created_at: DateTime<Utc>,
 }
 
+crate::pagination::keyed!(Organization, created_at);
+
 /// `POST /organizations`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -55,11 +55,7 @@ pub async fn list(
     if let Some(country) = country {
         query = query.filter(organizations::country.eq(country.to_ascii_uppercase()));
     }
-    query =
-        crate::pagination::after_cursor!(query, page, organizations::created_at, organizations::id);
-    query
-        .order((organizations::created_at, organizations::id))
-        .limit(page.fetch())
+    crate::pagination::paged!(query, page, organizations::created_at, organizations::id)
         .load(conn)
         .await
 }

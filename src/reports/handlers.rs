@@ -20,7 +20,7 @@ use crate::{
     error::{ApiError, FieldError},
     jobs::rules::JobStatus,
     money::{check_currency, format_amount},
-    pagination::{Cursor, Page, PageRequest},
+    pagination::{Page, PageRequest},
     yard::Yard,
 };
 
@@ -105,15 +105,7 @@ pub async fn list_fx_rates(
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut conn = db.get().await?;
     let rows = queries::list_rates(&mut conn, query.currency.as_deref(), &page).await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(
-        rows,
-        &page,
-        |r| Cursor {
-            at: r.created_at,
-            id: r.id,
-        },
-        FxRate::from,
-    )))
+    Ok(HttpResponse::Ok().json(Page::of(rows, &page, FxRate::from)))
 }
 
 /// Year-on-year growth in percent, one decimal; `None` without a previous revenue.

@@ -26,6 +26,8 @@ pub struct FxRateRow {
     pub updated_at: DateTime<Utc>,
 }
 
+crate::pagination::keyed!(FxRateRow, created_at);
+
 /// An exchange rate as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FxRate {

@@ -46,10 +46,7 @@ pub async fn list_rates(
     if let Some(c) = currency {
         query = query.filter(fx_rates::currency.eq(c.to_ascii_uppercase()));
     }
-    query = crate::pagination::after_cursor!(query, page, fx_rates::created_at, fx_rates::id);
-    query
-        .order((fx_rates::created_at, fx_rates::id))
-        .limit(page.fetch())
+    crate::pagination::paged!(query, page, fx_rates::created_at, fx_rates::id)
         .load(conn)
         .await
 }

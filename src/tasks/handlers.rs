@@ -18,7 +18,7 @@ use crate::{
         models::{NewEvent, PageQuery, TimelineKind},
         queries as jobs,
     },
-    pagination::{Cursor, Page, PageRequest},
+    pagination::{Page, PageRequest},
     users::rules::check_name,
     validation::{max_chars, validated},
 };
@@ -144,15 +144,7 @@ pub async fn list_tasks(
     let mut conn = db.get().await?;
     jobs::visible(&conn, *id, user.scope()).await?;
     let rows = queries::list(&mut conn, *id, user.scope(), &page).await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(
-        rows,
-        &page,
-        |t| Cursor {
-            at: t.created_at,
-            id: t.id,
-        },
-        |t| t,
-    )))
+    Ok(HttpResponse::Ok().json(Page::of(rows, &page, |t| t)))
 }
 
 /// Every field error of a task's changes.

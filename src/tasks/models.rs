@@ -46,6 +46,8 @@ pub struct Task {
     pub updated_at: DateTime<Utc>,
 }
 
+crate::pagination::keyed!(Task, created_at);
+
 /// `POST /jobs/{id}/tasks` (manager).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

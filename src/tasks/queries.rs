@@ -36,10 +36,7 @@ pub async fn list(
     if let Scope::Technician(user) = scope {
         query = query.filter(technician_assigned_to_task(user));
     }
-    query = crate::pagination::after_cursor!(query, page, tasks::created_at, tasks::id);
-    query
-        .order((tasks::created_at, tasks::id))
-        .limit(page.fetch())
+    crate::pagination::paged!(query, page, tasks::created_at, tasks::id)
         .load(conn)
         .await
 }

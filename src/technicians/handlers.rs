@@ -17,7 +17,7 @@ use crate::{
     error::{ApiError, FieldError},
     http::created,
     jobs::models::PageQuery,
-    pagination::{Cursor, Page, PageRequest},
+    pagination::{Page, PageRequest},
     users::{queries as users, rules::check_name},
     yard::Yard,
 };
@@ -137,15 +137,11 @@ pub async fn list_technicians(
     };
     let mut conn = db.get().await?;
     let rows = queries::list(&mut conn, filter, &page).await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(
-        rows,
-        &page,
-        |(t, ..)| Cursor {
-            at: t.created_at,
-            id: t.id,
-        },
-        |(t, name, email, active)| Technician::new(t, name, email, active),
-    )))
+    Ok(
+        HttpResponse::Ok().json(Page::of(rows, &page, |(t, name, email, active)| {
+            Technician::new(t, name, email, active)
+        })),
+    )
 }
 
 /// The technician profile `id`, if the caller is a manager or that technician.
@@ -277,15 +273,7 @@ pub async fn list_certification_types(
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut conn = db.get().await?;
     let rows = queries::list_types(&mut conn, &page).await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(
-        rows,
-        &page,
-        |t| Cursor {
-            at: t.created_at,
-            id: t.id,
-        },
-        |t| t,
-    )))
+    Ok(HttpResponse::Ok().json(Page::of(rows, &page, |t| t)))
 }
 
 /// Record a technician's certificate (manager).
@@ -348,13 +336,5 @@ pub async fn list_certifications(
     let mut conn = db.get().await?;
     visible_technician(&mut conn, &user, *id).await?;
     let rows = queries::list_certifications(&mut conn, *id, &page).await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(
-        rows,
-        &page,
-        |c| Cursor {
-            at: c.created_at,
-            id: c.id,
-        },
-        |c| c,
-    )))
+    Ok(HttpResponse::Ok().json(Page::of(rows, &page, |c| c)))
 }

@@ -50,6 +50,8 @@ pub struct TechnicianRow {
     pub updated_at: DateTime<Utc>,
 }
 
+crate::pagination::keyed!(TechnicianRow, created_at);
+
 /// A technician as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Technician {
@@ -153,6 +155,8 @@ pub struct CertificationType {
     pub created_at: DateTime<Utc>,
 }
 
+crate::pagination::keyed!(CertificationType, created_at);
+
 /// `POST /certification-types` (manager).
 #[derive(Debug, Deserialize, ToSchema, Insertable)]
 #[diesel(table_name = certification_types)]
@@ -191,6 +195,8 @@ pub struct Certification {
     /// When recorded.
     pub created_at: DateTime<Utc>,
 }
+
+crate::pagination::keyed!(Certification, created_at);
 
 /// `POST /technicians/{id}/certifications` (manager).
 #[derive(Debug, Deserialize, ToSchema)]

@@ -116,10 +116,7 @@ pub async fn list(
             .sql(", '[)'))"),
         );
     }
-    query = crate::pagination::after_cursor!(query, page, technicians::created_at, technicians::id);
-    query
-        .order((technicians::created_at, technicians::id))
-        .limit(page.fetch())
+    crate::pagination::paged!(query, page, technicians::created_at, technicians::id)
         .load(conn)
         .await
 }
@@ -166,20 +163,17 @@ pub async fn list_types(
     conn: &mut AsyncPgConnection,
     page: &PageRequest,
 ) -> QueryResult<Vec<CertificationType>> {
-    let mut query = certification_types::table
+    let query = certification_types::table
         .select(CertificationType::as_select())
         .into_boxed();
-    query = crate::pagination::after_cursor!(
+    crate::pagination::paged!(
         query,
         page,
         certification_types::created_at,
         certification_types::id
-    );
-    query
-        .order((certification_types::created_at, certification_types::id))
-        .limit(page.fetch())
-        .load(conn)
-        .await
+    )
+    .load(conn)
+    .await
 }
 
 /// Records a certificate.
@@ -208,24 +202,18 @@ pub async fn list_certifications(
     technician_id: Uuid,
     page: &PageRequest,
 ) -> QueryResult<Vec<Certification>> {
-    let mut query = technician_certifications::table
+    let query = technician_certifications::table
         .filter(technician_certifications::technician_id.eq(technician_id))
         .select(Certification::as_select())
         .into_boxed();
-    query = crate::pagination::after_cursor!(
+    crate::pagination::paged!(
         query,
         page,
         technician_certifications::created_at,
         technician_certifications::id
-    );
-    query
-        .order((
-            technician_certifications::created_at,
-            technician_certifications::id,
-        ))
-        .limit(page.fetch())
-        .load(conn)
-        .await
+    )
+    .load(conn)
+    .await
 }
 
 /// The (issued, expires) days of a technician's certificates of one type.

@@ -82,15 +82,7 @@ pub async fn list_users(
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut conn = db.get().await?;
     let rows = queries::list(&mut conn, &query, &page).await?;
-    let page = Page::from_rows(
-        rows,
-        &page,
-        |u| crate::pagination::Cursor {
-            at: u.created_at,
-            id: u.id,
-        },
-        UserView::from,
-    );
+    let page = Page::of(rows, &page, UserView::from);
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -32,6 +32,8 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
 }
 
+crate::pagination::keyed!(User, created_at);
+
 /// A user as the API shows it (never the password hash).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UserView {

@@ -56,10 +56,7 @@ pub async fn list(
     if let Some(org) = filter.organization_id {
         query = query.filter(users::organization_id.eq(org));
     }
-    query = crate::pagination::after_cursor!(query, page, users::created_at, users::id);
-    query
-        .order((users::created_at, users::id))
-        .limit(page.fetch())
+    crate::pagination::paged!(query, page, users::created_at, users::id)
         .load(conn)
         .await
 }

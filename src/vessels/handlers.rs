@@ -15,7 +15,7 @@ use crate::{
     error::{ApiError, FieldError},
     http::created,
     organizations::rules::is_country_code,
-    pagination::{Cursor, Page, PageRequest},
+    pagination::{Page, PageRequest},
     users::rules::check_name,
     validation::{max_chars, positive_number, validated},
 };
@@ -122,15 +122,7 @@ pub async fn list_vessels(
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut conn = db.get().await?;
     let rows = queries::list(&mut conn, &query, user.scope(), &page).await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(
-        rows,
-        &page,
-        |v| Cursor {
-            at: v.created_at,
-            id: v.id,
-        },
-        |v| v,
-    )))
+    Ok(HttpResponse::Ok().json(Page::of(rows, &page, |v| v)))
 }
 
 /// One vessel in the caller's scope (else 404).

@@ -74,6 +74,8 @@ pub struct Vessel {
     pub updated_at: DateTime<Utc>,
 }
 
+crate::pagination::keyed!(Vessel, created_at);
+
 /// `POST /vessels`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -64,10 +64,7 @@ pub async fn list(
     if let Some(org) = filter.owner_organization_id {
         query = query.filter(vessels::owner_organization_id.eq(org));
     }
-    query = crate::pagination::after_cursor!(query, page, vessels::created_at, vessels::id);
-    query
-        .order((vessels::created_at, vessels::id))
-        .limit(page.fetch())
+    crate::pagination::paged!(query, page, vessels::created_at, vessels::id)
         .load(conn)
         .await
 }

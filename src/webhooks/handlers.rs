@@ -19,7 +19,7 @@ use crate::{
     error::{ApiError, FieldError},
     http::Json,
     notifications::{models::EventKind, rules::check_kinds},
-    pagination::{Cursor, Page, PageRequest},
+    pagination::{Page, PageRequest},
 };
 
 /// A URL a webhook may call: the rules of [`rules::check_url`], and a host name that
@@ -108,15 +108,7 @@ pub async fn list_webhooks(
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut conn = db.get().await?;
     let rows = queries::list(&mut conn, only, &page).await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(
-        rows,
-        &page,
-        |w| Cursor {
-            at: w.created_at,
-            id: w.id,
-        },
-        Webhook::from,
-    )))
+    Ok(HttpResponse::Ok().json(Page::of(rows, &page, Webhook::from)))
 }
 
 /// One webhook the caller manages (another organisation's: 404).
@@ -276,13 +268,5 @@ pub async fn list_deliveries(
     let mut conn = db.get().await?;
     queries::by_id(&mut conn, *id, only).await?;
     let rows = deliveries_of(&mut conn, *id, &page).await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(
-        rows,
-        &page,
-        |d| Cursor {
-            at: d.created_at,
-            id: d.id,
-        },
-        |d| d,
-    )))
+    Ok(HttpResponse::Ok().json(Page::of(rows, &page, |d| d)))
 }

@@ -25,6 +25,8 @@ pub struct WebhookRow {
     pub disabled_at: Option<DateTime<Utc>>,
 }
 
+crate::pagination::keyed!(WebhookRow, created_at);
+
 /// A webhook as shown (its secret only once, at creation).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Webhook {
@@ -163,3 +165,5 @@ pub struct Delivery {
     #[schema(max_items = 64)]
     pub attempts: Vec<Attempt>,
 }
+
+crate::pagination::keyed!(Delivery, created_at);

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::models::{Attempt, WebhookRow};
 use crate::{
-    pagination::{PageRequest, after_cursor, before_cursor},
+    pagination::PageRequest,
     schema::{events, webhook_attempts, webhook_deliveries, webhooks},
 };
 
@@ -48,10 +48,7 @@ pub async fn list(
     if let Some(org) = only {
         query = query.filter(webhooks::organization_id.eq(org));
     }
-    query = after_cursor!(query, page, webhooks::created_at, webhooks::id);
-    query
-        .order((webhooks::created_at, webhooks::id))
-        .limit(page.limit + 1)
+    crate::pagination::paged!(query, page, webhooks::created_at, webhooks::id)
         .load(conn)
         .await
 }
@@ -162,18 +159,7 @@ pub async fn deliveries(
             webhook_deliveries::next_attempt_at,
         ))
         .into_boxed();
-    let query = before_cursor!(
-        query,
-        page,
-        webhook_deliveries::created_at,
-        webhook_deliveries::id
-    );
-    query
-        .order((
-            webhook_deliveries::created_at.desc(),
-            webhook_deliveries::id.desc(),
-        ))
-        .limit(page.limit + 1)
+    crate::pagination::paged!(newest first: query, page, webhook_deliveries::created_at, webhook_deliveries::id)
         .load(conn)
         .await
 }

@@ -26,7 +26,7 @@ use crate::{
     http::{created, json_body},
     jobs::{models::PageQuery, queries as jobs},
     kept_pages::{KeptPages, ReportKey},
-    pagination::{Cursor, Page, PageRequest},
+    pagination::{Page, PageRequest},
     tasks::queries as tasks,
     technicians::{queries as technicians, rules::certificate_gap},
     validation::validated,
@@ -144,15 +144,11 @@ pub async fn job_assignments(
     jobs::visible(&conn, *id, user.scope()).await?;
     let only = (user.role == Role::Technician).then_some(user.id);
     let rows = queries::job_assignments(&mut conn, *id, only, &page).await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(
-        rows,
-        &page,
-        |(a, ..)| Cursor {
-            at: a.starts_at,
-            id: a.id,
-        },
-        |(a, job_id, name)| Assignment::new(a, job_id, name),
-    )))
+    Ok(
+        HttpResponse::Ok().json(Page::of(rows, &page, |(a, job_id, name)| {
+            Assignment::new(a, job_id, name)
+        })),
+    )
 }
 
 /// Remove an assignment (manager). Work already logged under it stays.
@@ -193,15 +189,7 @@ pub async fn my_assignments(
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut conn = db.get().await?;
     let rows = queries::my_assignments(&mut conn, user.id, &page).await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(
-        rows,
-        &page,
-        |a| Cursor {
-            at: a.starts_at,
-            id: a.id,
-        },
-        |a| a,
-    )))
+    Ok(HttpResponse::Ok().json(Page::of(rows, &page, |a| a)))
 }
 
 /// Log work on an assignment (only the assigned technician; anyone else's assignment is
@@ -338,15 +326,11 @@ pub async fn job_work_logs(
     jobs::visible(&conn, *id, user.scope()).await?;
     let rows = queries::job_work_logs(&mut conn, *id, &page).await?;
     let for_staff = user.role != Role::Client;
-    Ok(HttpResponse::Ok().json(Page::from_rows(
-        rows,
-        &page,
-        |(w, ..)| Cursor {
-            at: w.started_at,
-            id: w.id,
-        },
-        |(w, title, name)| work_log_view(w, title, Some(name), &yard, for_staff),
-    )))
+    Ok(
+        HttpResponse::Ok().json(Page::of(rows, &page, |(w, title, name)| {
+            work_log_view(w, title, Some(name), &yard, for_staff)
+        })),
+    )
 }
 
 /// The owner's morning read for one yard calendar day: hours per task, status changes,

@@ -34,6 +34,8 @@ pub struct AssignmentRow {
     pub removed_at: Option<DateTime<Utc>>,
 }
 
+crate::pagination::keyed!(AssignmentRow, starts_at);
+
 /// An assignment as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Assignment {
@@ -135,6 +137,8 @@ pub struct MyAssignment {
     pub dock: Option<Named>,
 }
 
+crate::pagination::keyed!(MyAssignment, starts_at);
+
 /// A row of `work_logs`.
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = work_logs, check_for_backend(diesel::pg::Pg))]
@@ -160,6 +164,8 @@ pub struct WorkLogRow {
     /// When recorded.
     pub created_at: DateTime<Utc>,
 }
+
+crate::pagination::keyed!(WorkLogRow, started_at);
 
 /// `POST /assignments/{id}/work-logs` (the assigned technician).
 #[derive(Debug, Deserialize, ToSchema)]

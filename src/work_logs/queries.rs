@@ -106,10 +106,7 @@ pub async fn job_assignments(
     if let Some(user) = only_user {
         query = query.filter(technicians::user_id.eq(user));
     }
-    query = crate::pagination::after_cursor!(query, page, assignments::starts_at, assignments::id);
-    query
-        .order((assignments::starts_at, assignments::id))
-        .limit(page.fetch())
+    crate::pagination::paged!(query, page, assignments::starts_at, assignments::id)
         .load(conn)
         .await
 }
@@ -414,7 +411,7 @@ pub async fn job_work_logs(
     job_id: Uuid,
     page: &PageRequest,
 ) -> QueryResult<Vec<WorkLogWithNames>> {
-    let mut query = work_logs::table
+    let query = work_logs::table
         .inner_join(tasks::table)
         .inner_join(
             technicians::table.inner_join(users::table.on(users::id.eq(technicians::user_id))),
@@ -422,10 +419,7 @@ pub async fn job_work_logs(
         .filter(work_logs::job_id.eq(job_id))
         .select((WorkLogRow::as_select(), tasks::title, users::full_name))
         .into_boxed();
-    query = crate::pagination::after_cursor!(query, page, work_logs::started_at, work_logs::id);
-    query
-        .order((work_logs::started_at, work_logs::id))
-        .limit(page.fetch())
+    crate::pagination::paged!(query, page, work_logs::started_at, work_logs::id)
         .load(conn)
         .await
 }
