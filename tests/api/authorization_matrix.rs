@@ -4,10 +4,8 @@
 //! quotes and additional work; technicians see the jobs of their assignments, move their
 //! tasks and log their work; out of scope is 404, a role with no use for an endpoint 403.
 
-mod common;
-
+use crate::common::{Session, TestApp, vessel_body};
 use chrono::{Duration, Utc};
-use common::{Session, TestApp, vessel_body};
 use reqwest::Method;
 use serde_json::{Value, json};
 

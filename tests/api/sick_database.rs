@@ -4,14 +4,12 @@
 //! recovers without a restart. The server reaches the real PostgreSQL through a TCP proxy
 //! in this test that can refuse, cut or freeze the traffic.
 
-mod common;
-
 use std::{
     sync::Arc,
     time::{Duration, Instant},
 };
 
-use common::TestApp;
+use crate::common::TestApp;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use reqwest::StatusCode;
 use tokio::{
@@ -181,7 +179,7 @@ async fn a_database_that_is_down_answers_503_with_retry_after_then_recovers_with
         .await
         .expect_problem(503, "unavailable");
     // Logins too: no 500 while the database is away.
-    app.login(&manager.email, common::PASSWORD)
+    app.login(&manager.email, crate::common::PASSWORD)
         .await
         .expect_problem(503, "unavailable");
 

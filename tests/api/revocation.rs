@@ -3,12 +3,10 @@
 //! second instance of the service too (which hears of it through PostgreSQL's NOTIFY,
 //! without reading the database per request); a token naming no user is refused.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::{JWT_SECRET, PASSWORD, Session, TestApp};
 use chrono::Utc;
-use common::{JWT_SECRET, PASSWORD, Session, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use slipway::auth::Role;

@@ -4,10 +4,8 @@
 //! what an instance that keeps none answers. A column shown without a trigger that
 //! bumps its page's version fails here.
 
-mod common;
-
+use crate::common::{Session, TestApp};
 use chrono::{Duration, Utc};
-use common::{Session, TestApp};
 use serde_json::{Value, json};
 use uuid::Uuid;
 

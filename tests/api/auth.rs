@@ -1,11 +1,9 @@
 //! Authentication over HTTP: login, throttling, token checks, refresh rotation, logout,
 //! `/me` and password changes.
 
-mod common;
-
+use crate::common::{JWT_SECRET, PASSWORD, TestApp};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::Utc;
-use common::{JWT_SECRET, PASSWORD, TestApp};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -26,11 +24,11 @@ fn sign(alg: Algorithm, claims: &Value, secret: &[u8]) -> String {
         .expect("sign")
 }
 
-async fn me(app: &TestApp, token: &str) -> common::Reply {
+async fn me(app: &TestApp, token: &str) -> crate::common::Reply {
     app.get("/api/v1/me", token).await
 }
 
-async fn refresh(app: &TestApp, token: &str) -> common::Reply {
+async fn refresh(app: &TestApp, token: &str) -> crate::common::Reply {
     app.request(
         Method::POST,
         "/api/v1/auth/refresh",

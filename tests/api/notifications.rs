@@ -2,10 +2,8 @@
 //! recipients only, the in-app list, mail through a real SMTP server, and the morning
 //! report sent once however many instances run.
 
-mod common;
-
+use crate::common::{Session, TestApp, fast_dispatch, fast_dispatch_at, sinks::SmtpSink};
 use chrono::{Duration, Utc};
-use common::{Session, TestApp, fast_dispatch, fast_dispatch_at, sinks::SmtpSink};
 use serde_json::{Value, json};
 use uuid::Uuid;
 

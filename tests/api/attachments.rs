@@ -3,12 +3,10 @@
 //! limit without reading the file whole, downloads with their headers and ranges, files
 //! kept across a restart, the sweep, and the daily report's files.
 
-mod common;
-
 use std::io::Cursor;
 
+use crate::common::{Reply, Session, TestApp};
 use chrono::{Duration, Utc};
-use common::{Reply, Session, TestApp};
 use reqwest::{
     StatusCode, header,
     multipart::{Form, Part},
@@ -632,7 +630,7 @@ async fn a_file_over_the_limit_is_refused_without_being_read_whole() {
         .env("SLIPWAY_BIND", format!("127.0.0.1:{port}"))
         .env(
             "SLIPWAY_JWT_SECRET",
-            std::str::from_utf8(common::JWT_SECRET).unwrap(),
+            std::str::from_utf8(crate::common::JWT_SECRET).unwrap(),
         )
         .env(
             "SLIPWAY_STORAGE_URL",

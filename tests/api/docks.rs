@@ -1,9 +1,7 @@
 //! Docks and bookings over HTTP: the fit rule, the two exclusion constraints under
 //! concurrency, availability windows, job dates following bookings, and tenant scope.
 
-mod common;
-
-use common::{Session, TestApp, vessel_body};
+use crate::common::{Session, TestApp, vessel_body};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -378,7 +376,11 @@ async fn moving_a_booking_is_checked_again() {
         .expect_problem(422, "validation-failed");
 }
 
-async fn race(app: &TestApp, manager: &Session, requests: Vec<(Uuid, Uuid)>) -> Vec<common::Reply> {
+async fn race(
+    app: &TestApp,
+    manager: &Session,
+    requests: Vec<(Uuid, Uuid)>,
+) -> Vec<crate::common::Reply> {
     let calls = requests.into_iter().enumerate().map(|(i, (dock, vessel))| {
         let token = manager.token.clone();
         async move {
@@ -394,7 +396,7 @@ async fn race(app: &TestApp, manager: &Session, requests: Vec<(Uuid, Uuid)>) -> 
 
 /// One of the raced requests booked; every other one is a 409 of one of `codes` naming
 /// that booking.
-fn assert_one_booked(replies: &[common::Reply], codes: &[&str]) {
+fn assert_one_booked(replies: &[crate::common::Reply], codes: &[&str]) {
     let statuses: Vec<u16> = replies.iter().map(|r| r.status.as_u16()).collect();
     let booked: Vec<_> = replies.iter().filter(|r| r.status == 201).collect();
     assert_eq!(booked.len(), 1, "{statuses:?}");
@@ -449,7 +451,7 @@ async fn fifty_concurrent_bookings_of_one_vessel_across_two_docks_give_one_201()
     assert_one_booked(&replies, &["dock-conflict", "vessel-double-booked"]);
 }
 
-fn windows(reply: &common::Reply, dock: Uuid) -> Vec<(String, String)> {
+fn windows(reply: &crate::common::Reply, dock: Uuid) -> Vec<(String, String)> {
     let item = reply.body["items"]
         .as_array()
         .unwrap()
@@ -757,7 +759,7 @@ async fn the_booking_list_covers_the_window_and_filters_by_vessel() {
         )
         .await
         .expect(201);
-    let count = |reply: common::Reply| reply.body["items"].as_array().unwrap().len();
+    let count = |reply: crate::common::Reply| reply.body["items"].as_array().unwrap().len();
     let t = &y.manager.token;
     assert_eq!(
         count(

@@ -1,8 +1,6 @@
 //! `/users`: managers create and manage accounts; nobody else may.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use serde_json::json;
 use slipway::auth::Role;
 

@@ -1,8 +1,6 @@
 //! `/vessels`: the IMO rule, uniqueness, dimensions, and who sees which vessel.
 
-mod common;
-
-use common::{TestApp, valid_imo, vessel_body};
+use crate::common::{TestApp, valid_imo, vessel_body};
 use serde_json::json;
 
 #[tokio::test]
@@ -245,7 +243,7 @@ async fn the_vessel_list_filters_by_name_imo_type_and_owner_and_pages() {
     .await
     .expect(201);
 
-    let names = |reply: common::Reply| -> Vec<String> {
+    let names = |reply: crate::common::Reply| -> Vec<String> {
         reply.body["items"]
             .as_array()
             .unwrap()

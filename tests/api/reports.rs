@@ -1,9 +1,7 @@
 //! Reports and exchange rates, recomputed by hand from the rows the tests create, and the
 //! demo yard's figures.
 
-mod common;
-
-use common::{Session, TestApp};
+use crate::common::{Session, TestApp};
 use diesel_async::RunQueryDsl;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -15,7 +13,7 @@ async fn put_rate(
     currency: &str,
     rate: &str,
     from: &str,
-) -> common::Reply {
+) -> crate::common::Reply {
     app.request(
         Method::PUT,
         &format!("/api/v1/fx-rates/{currency}"),

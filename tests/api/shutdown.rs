@@ -3,16 +3,14 @@
 //! exits within its grace, and every write it acknowledged is in PostgreSQL. While it
 //! drains, `/readyz` answers 503.
 
-mod common;
-
 use std::{
     process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
+use crate::common::{JWT_SECRET, TestApp};
 use chrono::{TimeZone, Utc};
-use common::{JWT_SECRET, TestApp};
 use serde_json::json;
 use uuid::Uuid;
 

@@ -3,12 +3,10 @@
 //! delivered once by two instances, retried while the receiver is down, disabled after
 //! three days of failures, and never told another organisation's events.
 
-mod common;
-
 use std::collections::HashMap;
 
+use crate::common::{Session, TestApp, fast_dispatch, sinks::Receiver};
 use base64::{Engine, engine::general_purpose::STANDARD};
-use common::{Session, TestApp, fast_dispatch, sinks::Receiver};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -36,7 +34,7 @@ fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
 }
 
 /// Whether a request carries a valid Standard Webhooks signature for `secret`.
-fn verify(secret: &str, hook: &common::sinks::Hook) -> bool {
+fn verify(secret: &str, hook: &crate::common::sinks::Hook) -> bool {
     let key = STANDARD
         .decode(secret.strip_prefix("whsec_").expect("whsec_ prefix"))
         .expect("base64 secret");

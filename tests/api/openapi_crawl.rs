@@ -4,11 +4,9 @@
 //! declares for that operation, with bodies its schema for that status accepts. A client
 //! generated from the document would read every one of them.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use common::{Session, TestApp, fast_dispatch};
+use crate::common::{Session, TestApp, fast_dispatch};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 

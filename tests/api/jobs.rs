@@ -2,9 +2,7 @@
 //! quotes, `If-Match`, the timeline, additional work, tasks and progress, and tenant
 //! isolation from the wrong side.
 
-mod common;
-
-use common::{Session, TestApp};
+use crate::common::{Session, TestApp};
 use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -43,7 +41,7 @@ async fn yard() -> Yard {
     }
 }
 
-fn status(reply: &common::Reply) -> &str {
+fn status(reply: &crate::common::Reply) -> &str {
     reply.body["status"].as_str().unwrap_or_default()
 }
 

@@ -3,12 +3,10 @@
 //! minute (429 before any hash), its address read from `X-Forwarded-For` only when the
 //! peer is a trusted balancer.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::{PASSWORD, TestApp};
 use actix_web::web;
-use common::{PASSWORD, TestApp};
 use reqwest::StatusCode;
 use serde_json::json;
 use slipway::{auth::Role, http::TrustedProxies};
@@ -18,7 +16,7 @@ async fn login_from(
     email: &str,
     password: &str,
     forwarded: Option<&str>,
-) -> common::Reply {
+) -> crate::common::Reply {
     let mut req = app
         .http
         .post(format!("{}/api/v1/auth/login", app.address))

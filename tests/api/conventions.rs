@@ -1,9 +1,7 @@
 //! SPEC section 3 and "Operations": problem+json for every kind of bad input, the body
 //! limit, probes, the request id, the OpenAPI document and the offline docs page.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use reqwest::Method;
 use serde_json::{Value, json};
 

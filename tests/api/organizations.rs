@@ -1,8 +1,6 @@
 //! `/organizations`: managers write; a client reads only its own organisation.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use serde_json::json;
 
 #[tokio::test]

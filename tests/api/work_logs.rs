@@ -1,10 +1,8 @@
 //! Work logs and the daily report: every rule of a log, overlap under replay, progress
 //! reaching the job, the client's redacted view, and a day's report number by number.
 
-mod common;
-
+use crate::common::{Session, TestApp};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use common::{Session, TestApp};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -22,7 +20,7 @@ struct Floor {
 
 impl Floor {
     /// The yard manager's 200 reply to `GET path`.
-    async fn manager_reads(&self, path: &str) -> common::Reply {
+    async fn manager_reads(&self, path: &str) -> crate::common::Reply {
         self.app.get(path, &self.manager.token).await.expect(200)
     }
 
@@ -32,7 +30,7 @@ impl Floor {
         started: DateTime<Utc>,
         ended: DateTime<Utc>,
         progress: Option<i32>,
-    ) -> common::Reply {
+    ) -> crate::common::Reply {
         self.app
             .log_work(
                 &self.tech,

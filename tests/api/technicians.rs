@@ -1,9 +1,7 @@
 //! Technicians, certificates, the certification gate, assignments without double-booking,
 //! and what a technician may see and change.
 
-mod common;
-
-use common::{Session, TestApp};
+use crate::common::{Session, TestApp};
 use reqwest::Method;
 use serde_json::json;
 use uuid::Uuid;
@@ -458,7 +456,7 @@ async fn technicians_are_listed_by_trade_certificate_and_free_time() {
         .await
         .expect(201);
 
-    let ids = |reply: common::Reply| -> Vec<String> {
+    let ids = |reply: crate::common::Reply| -> Vec<String> {
         reply.body["items"]
             .as_array()
             .unwrap()

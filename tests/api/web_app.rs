@@ -3,9 +3,7 @@
 //! every answer carries the security headers. What the app does is tested in a browser
 //! (`e2e/`).
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use reqwest::{StatusCode, header};
 
 async fn get(app: &TestApp, path: &str) -> reqwest::Response {

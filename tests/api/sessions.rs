@@ -2,9 +2,7 @@
 //! session endpoints, rotated like any refresh token, refused across origins and without
 //! the CSRF header; and `GET /yard`.
 
-mod common;
-
-use common::{PASSWORD, Reply, TestApp};
+use crate::common::{PASSWORD, Reply, TestApp};
 use reqwest::{Method, header};
 use serde_json::{Value, json};
 
@@ -177,7 +175,7 @@ async fn refreshing_rotates_the_cookie_and_a_reused_cookie_ends_the_session() {
 async fn a_spent_refresh_token_gets_no_grace_outside_the_browser() {
     let app = TestApp::spawn().await;
     let (_, email) = app.insert_user(slipway::auth::Role::Manager, None).await;
-    let login = app.login(&email, common::PASSWORD).await.expect(200);
+    let login = app.login(&email, crate::common::PASSWORD).await.expect(200);
     let spent = login.body["refresh_token"].as_str().unwrap().to_owned();
     let refresh = |token: String| {
         app.request(
