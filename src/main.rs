@@ -124,16 +124,15 @@ async fn serve(mut config: Config) -> anyhow::Result<()> {
         config.db.timeouts(),
     )?;
     let hashers = if config.hash_concurrency == 0 {
-        // Measured on 2 cores with 8 clients logging in beside GET /jobs/{id}: two hashes
-        // at once raised its p99 1.97x, one hash 1.53x (bench/README.md); one resting
-        // half the time (`hash_cpu_percent`), 1.2-1.5x.
+        // Half the cores: sign-ins never take every core from the other requests
+        // (bench/README.md has the measurements).
         (cores() / 2).max(1)
     } else {
         config.hash_concurrency
     };
-    // A hash takes ~60 ms of a busy core and its slot rests in proportion to the CPU
-    // share: about a second and a half of hashing is this many checks waiting, so an
-    // admitted sign-in is answered within 2 s (bench/login_storm.py).
+    // About a second and a half of hashing may wait (a hash of about 60 ms of a core, its
+    // slot resting in proportion to the CPU share), so an admitted sign-in is answered
+    // within 2 s (bench/login_storm.py checks it).
     let queue = if config.hash_queue == 0 {
         let per_hash_ms = 60 * 100 / u64::from(config.hash_cpu_percent.max(1));
         (hashers as u64 * 1500 / per_hash_ms.max(1)).max(1) as usize
