@@ -191,6 +191,7 @@ diesel::table! {
         expires_at -> Timestamptz,
         rotated_at -> Nullable<Timestamptz>,
         revoked_at -> Nullable<Timestamptz>,
+        renewed_in_grace -> Bool,
     }
 }
 

@@ -95,8 +95,8 @@ pub enum Scope {
     Technician(Uuid),
 }
 
-/// The caller a token names, and when the token was issued.
-fn authenticate(req: &HttpRequest) -> Result<(AuthUser, f64), ApiError> {
+/// The caller a token names, when the token was issued, and its sign-in.
+fn authenticate(req: &HttpRequest) -> Result<(AuthUser, f64, Option<Uuid>), ApiError> {
     let keys = req
         .app_data::<web::Data<TokenKeys>>()
         .ok_or_else(|| anyhow::anyhow!("TokenKeys missing from app data"))?;
@@ -133,6 +133,7 @@ fn authenticate(req: &HttpRequest) -> Result<(AuthUser, f64), ApiError> {
             org: claims.org,
         },
         claims.iat,
+        claims.fam,
     ))
 }
 
@@ -147,14 +148,14 @@ impl FromRequest for AuthUser {
         let standings = req.app_data::<web::Data<Standings>>().cloned();
         let db = req.app_data::<web::Data<Db>>().cloned();
         Box::pin(async move {
-            let (user, issued_at) = decoded?;
+            let (user, issued_at, family) = decoded?;
             let (Some(standings), Some(db)) = (standings, db) else {
                 return Ok(user);
             };
-            match standings.verdict(&db, user.id, issued_at).await? {
+            match standings.verdict(&db, user.id, issued_at, family).await? {
                 Verdict::Admitted => Ok(user),
                 Verdict::Revoked => Err(ApiError::Unauthorized(
-                    "This access token was revoked (signed out everywhere, a new password, or a deactivated account); sign in again.",
+                    "This access token was revoked (signed out, a new password, or a deactivated account); sign in again.",
                 )),
                 Verdict::Unknown => Err(ApiError::Unauthorized(
                     "The access token is invalid or expired.",

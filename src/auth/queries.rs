@@ -100,6 +100,7 @@ struct StoredRefreshToken {
     expires_at: DateTime<Utc>,
     rotated_at: Option<DateTime<Utc>>,
     revoked_at: Option<DateTime<Utc>>,
+    renewed_in_grace: bool,
 }
 
 /// What presenting a refresh token amounted to.
@@ -119,8 +120,8 @@ pub enum Presented {
 }
 
 /// Marks a presented refresh token rotated, or detects its reuse and revokes its family.
-/// A token rotated less than `grace` ago counts as live once more (its window is not
-/// extended). Run inside a transaction: the row is locked so two concurrent refreshes
+/// A token rotated less than `grace` ago counts as live once more, once (its window is not
+/// extended; a second replay is a reuse). Run inside a transaction: the row is locked so two concurrent refreshes
 /// with the same token cannot both succeed.
 pub async fn rotate_refresh_token(
     conn: &mut AsyncPgConnection,
@@ -141,6 +142,7 @@ pub async fn rotate_refresh_token(
         expires_at,
         rotated_at,
         revoked_at,
+        renewed_in_grace,
     }) = row
     else {
         return Ok(Presented::Invalid);
@@ -150,7 +152,11 @@ pub async fn rotate_refresh_token(
     }
     if let Some(rotated_at) = rotated_at {
         let since = (Utc::now() - rotated_at).to_std().unwrap_or_default();
-        if since < grace {
+        if since < grace && !renewed_in_grace {
+            diesel::update(refresh_tokens::table.find(id))
+                .set(refresh_tokens::renewed_in_grace.eq(true))
+                .execute(conn)
+                .await?;
             return Ok(Presented::Rotated { user_id, family });
         }
         revoke_family(conn, family).await?;

@@ -42,7 +42,7 @@ async fn issue_tokens(
     )
     .await?;
     Ok(TokenResponse {
-        access_token: keys.issue_access(user.id, user.role, user.organization_id)?,
+        access_token: keys.issue_access(user.id, user.role, user.organization_id, Some(family))?,
         token_type: "Bearer",
         expires_in: keys.access_ttl_secs,
         refresh_token,

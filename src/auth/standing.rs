@@ -1,11 +1,14 @@
 //! Whether a user's access tokens still count: every user's standing (active, and the
-//! moment before which their tokens were revoked) kept in memory by every instance.
+//! moment before which their tokens were revoked) and the sign-ins (refresh families)
+//! ended lately, kept in memory by every instance.
 //!
-//! Loaded when the instance starts, and kept current by `LISTEN slipway_users`: a trigger
-//! notifies every change of a user's standing, and the listener reads that user again. A
-//! lost connection is reopened and the whole table read again, so nothing missed while it
-//! was down stays missed. No request reads the database for this, except for a user this
-//! instance has not heard of yet (created a moment ago), which is read once.
+//! Loaded when the instance starts, and kept current by `LISTEN slipway_users` and
+//! `LISTEN slipway_families`: triggers notify every change of a user's standing, and
+//! every family revoked (a sign-out, a replayed refresh token), and the listener reads
+//! that user again or notes the family. A lost connection is reopened and everything read
+//! again, so nothing missed while it was down stays missed. No request reads the database
+//! for this, except for a user this instance has not heard of yet (created a moment
+//! ago), which is read once.
 
 use std::{
     collections::HashMap,
@@ -19,7 +22,10 @@ use diesel_async::RunQueryDsl;
 use futures_util::StreamExt;
 use uuid::Uuid;
 
-use crate::{db::Db, schema::users};
+use crate::{
+    db::Db,
+    schema::{refresh_tokens, users},
+};
 
 /// What decides whether a user's token counts.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -51,11 +57,18 @@ pub enum Verdict {
 #[derive(Debug, Default)]
 pub struct Standings {
     users: RwLock<HashMap<Uuid, Standing>>,
+    /// Sign-ins ended within [`ENDED_FAMILIES_KEPT`]: their access tokens are refused.
+    ended: RwLock<HashMap<Uuid, DateTime<Utc>>>,
     /// Whether a listener keeps the map current; without one every answer is read afresh.
     followed: std::sync::atomic::AtomicBool,
 }
 
 const CHANNEL: &str = "slipway_users";
+const FAMILIES: &str = "slipway_families";
+
+/// How long an ended sign-in is remembered: longer than any access token lives (a token
+/// of it issued before the end has expired by then, and none is issued after).
+pub const ENDED_FAMILIES_KEPT: chrono::Duration = chrono::Duration::days(1);
 
 impl Standings {
     /// The verdict on a token of `user` issued at `issued_at` (seconds since the epoch), if
@@ -65,19 +78,41 @@ impl Standings {
         users.get(&user).map(|s| verdict(*s, issued_at))
     }
 
-    /// The verdict on a token of `user` issued at `issued_at`: from memory, or for a user
-    /// not heard of yet (or with no listener running) from the database.
+    /// The verdict on a token of `user` issued at `issued_at` in the sign-in `family`:
+    /// from memory, or for a user not heard of yet (or with no listener running) from the
+    /// database.
     pub async fn verdict(
         &self,
         db: &Db,
         user: Uuid,
         issued_at: f64,
+        family: Option<Uuid>,
     ) -> Result<Verdict, crate::error::ApiError> {
         // Named in full: diesel's `RunQueryDsl::load` would be taken for the atomic's.
         let followed = std::sync::atomic::AtomicBool::load(
             &self.followed,
             std::sync::atomic::Ordering::Acquire,
         );
+        if let Some(family) = family {
+            let ended = if followed {
+                self.ended
+                    .read()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .contains_key(&family)
+            } else {
+                let mut conn = db.get().await?;
+                diesel::select(diesel::dsl::exists(
+                    refresh_tokens::table
+                        .filter(refresh_tokens::family_id.eq(family))
+                        .filter(refresh_tokens::revoked_at.is_not_null()),
+                ))
+                .get_result(&mut conn)
+                .await?
+            };
+            if ended {
+                return Ok(Verdict::Revoked);
+            }
+        }
         if followed && let Some(known) = self.known(user, issued_at) {
             return Ok(known);
         }
@@ -152,7 +187,8 @@ impl Standings {
             while let Some(message) = messages.next().await {
                 match message {
                     Ok(tokio_postgres::AsyncMessage::Notification(n)) => {
-                        if heard.send(n.payload().to_owned()).is_err() {
+                        let heard_of = (n.channel() == FAMILIES, n.payload().to_owned());
+                        if heard.send(heard_of).is_err() {
                             return;
                         }
                     }
@@ -162,7 +198,21 @@ impl Standings {
             }
         });
         // Listen first, then read everything: a change between the two is heard.
-        client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
+        client
+            .batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {FAMILIES}"))
+            .await?;
+        let since = Utc::now() - ENDED_FAMILIES_KEPT;
+        let ended = client
+            .query(
+                "SELECT family_id, max(revoked_at) FROM refresh_tokens \
+                 WHERE revoked_at > $1 GROUP BY family_id",
+                &[&since],
+            )
+            .await?;
+        *self.ended.write().unwrap_or_else(|p| p.into_inner()) = ended
+            .iter()
+            .map(|r| (r.get::<_, Uuid>(0), r.get::<_, DateTime<Utc>>(1)))
+            .collect();
         let rows = client
             .query("SELECT id, active, tokens_valid_after FROM users", &[])
             .await?;
@@ -179,10 +229,18 @@ impl Standings {
         let read_one = client
             .prepare("SELECT active, tokens_valid_after FROM users WHERE id = $1")
             .await?;
-        while let Some(payload) = changes.recv().await {
-            let Ok(user) = payload.parse::<Uuid>() else {
+        while let Some((family, payload)) = changes.recv().await {
+            let Ok(id) = payload.parse::<Uuid>() else {
                 continue;
             };
+            if family {
+                let now = Utc::now();
+                let mut ended = self.ended.write().unwrap_or_else(|p| p.into_inner());
+                ended.retain(|_, at| now - *at < ENDED_FAMILIES_KEPT);
+                ended.insert(id, now);
+                continue;
+            }
+            let user = id;
             let row = client.query_opt(&read_one, &[&user]).await?;
             self.set(user, row.map(|r| standing_of(r.get(0), r.get(1))));
         }

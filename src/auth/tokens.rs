@@ -42,6 +42,10 @@ pub struct Claims {
     pub aud: String,
     /// A unique id for this token.
     pub jti: Uuid,
+    /// The sign-in (refresh-token family) the token belongs to: signing out of it, or a
+    /// replay of its spent refresh token, refuses the token at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fam: Option<Uuid>,
 }
 
 /// Signs and checks access tokens with one HMAC secret.
@@ -88,12 +92,13 @@ impl TokenKeys {
         secret
     }
 
-    /// Signs an access token for a user.
+    /// Signs an access token for a user, of the sign-in `family`.
     pub fn issue_access(
         &self,
         user_id: Uuid,
         role: Role,
         org: Option<Uuid>,
+        family: Option<Uuid>,
     ) -> anyhow::Result<String> {
         let issued = Utc::now();
         let now = issued.timestamp();
@@ -106,6 +111,7 @@ impl TokenKeys {
             iss: ISSUER.to_owned(),
             aud: AUDIENCE.to_owned(),
             jti: Uuid::new_v4(),
+            fam: family,
         };
         Ok(jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),
@@ -154,7 +160,9 @@ mod tests {
     fn an_issued_token_verifies_and_a_tampered_one_does_not() {
         let keys = TokenKeys::new(&[7u8; 32], 900, 30).expect("keys");
         let id = Uuid::new_v4();
-        let token = keys.issue_access(id, Role::Manager, None).expect("token");
+        let token = keys
+            .issue_access(id, Role::Manager, None, None)
+            .expect("token");
         assert_eq!(keys.verify_access(&token).expect("valid").sub, id);
         let other = TokenKeys::new(&[8u8; 32], 900, 30).expect("keys");
         assert!(other.verify_access(&token).is_none());

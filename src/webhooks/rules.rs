@@ -32,13 +32,26 @@ pub fn is_public(ip: IpAddr) -> bool {
                 return is_public_v4(v4);
             }
             let s = v6.segments();
+            let v4 = |hi: u16, lo: u16| Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
+            // Forms that carry an IPv4 address inside, which a relay or translator reaches:
+            // IPv4-translated (::ffff:0:a.b.c.d), 6to4 (2002:AABB:CCDD::/48) and Teredo
+            // (2001:0::/32, its server's address, and its client's inverted).
+            if s[..6] == [0, 0, 0, 0, 0xffff, 0] {
+                return is_public_v4(v4(s[6], s[7]));
+            }
+            if s[0] == 0x2002 {
+                return is_public_v4(v4(s[1], s[2]));
+            }
+            if s[0] == 0x2001 && s[1] == 0 {
+                return is_public_v4(v4(s[2], s[3])) && is_public_v4(v4(!s[6], !s[7]));
+            }
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (s[0] & 0xfe00) == 0xfc00 // unique local, fc00::/7 (fd00:ec2::254 too)
                 || (s[0] & 0xffc0) == 0xfe80 // link-local
                 || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
-                || (s[0] == 0x0064 && s[1] == 0xff9b) // NAT64 of any IPv4 address
+                || (s[0] == 0x0064 && s[1] == 0xff9b) // NAT64 of any IPv4 address (and 64:ff9b:1::/48)
                 || (s[0] == 0x0100 && s[1] == 0 && s[2] == 0 && s[3] == 0) // discard
                 || s[..6] == [0; 6]) // IPv4-compatible and other ::/96
         }
@@ -161,6 +174,13 @@ mod tests {
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
             "64:ff9b::a00:1",
+            "64:ff9b:1::a00:1",
+            "2002:7f00:1::",
+            "2002:a00:1::1",
+            "::ffff:0:7f00:1",
+            "::ffff:0:c0a8:101",
+            "2001:0:4136:e378:8000:63bf:80ff:fffe",
+            "2001:0:a00:1:8000:63bf:3fff:fdd2",
         ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip}");
         }
@@ -169,6 +189,8 @@ mod tests {
             "1.1.1.1",
             "2606:4700:4700::1111",
             "::ffff:8.8.8.8",
+            "2002:808:808::1",
+            "2001:0:4136:e378:8000:63bf:f7f7:f7f7",
         ] {
             assert!(is_public(ip.parse().unwrap()), "{ip}");
         }

@@ -186,3 +186,87 @@ async fn a_token_naming_no_user_is_refused_everywhere() {
     app.execute_sql("DELETE FROM users WHERE id = $1", id).await;
     refused_within_a_second(&app, &token).await;
 }
+
+#[tokio::test]
+async fn signing_out_refuses_that_sign_ins_access_tokens_at_once_on_every_instance() {
+    let a = TestApp::spawn().await;
+    let b = a.second_instance().await;
+    let manager = a.manager().await;
+    let org = a
+        .organization(&manager, "Piraeus Ship Management", "GR")
+        .await;
+    let (_, email) = a.insert_user(Role::Client, Some(org)).await;
+    let laptop_reply = a.login(&email, PASSWORD).await.expect(200);
+    let phone_reply = b.login(&email, PASSWORD).await.expect(200);
+    let token = |r: &crate::common::Reply, key: &str| r.body[key].as_str().unwrap().to_owned();
+    let (laptop, laptop_refresh) = (
+        token(&laptop_reply, "access_token"),
+        token(&laptop_reply, "refresh_token"),
+    );
+    let phone = token(&phone_reply, "access_token");
+    for token in [&laptop, &phone] {
+        a.get("/api/v1/jobs", token).await.expect(200);
+        b.get("/api/v1/jobs", token).await.expect(200);
+    }
+    // The laptop signs out: its access token dies with its refresh token, everywhere.
+    a.request(
+        Method::POST,
+        "/api/v1/auth/logout",
+        None,
+        Some(json!({"refresh_token": laptop_refresh})),
+    )
+    .await
+    .expect(204);
+    refused_within_a_second(&b, &laptop).await;
+    refused_within_a_second(&a, &laptop).await;
+    // The phone's sign-in is another: it goes on.
+    a.get("/api/v1/jobs", &phone).await.expect(200);
+    b.get("/api/v1/jobs", &phone).await.expect(200);
+}
+
+#[tokio::test]
+async fn a_browser_sign_out_refuses_the_pages_access_token_at_once() {
+    let a = TestApp::spawn().await;
+    let b = a.second_instance().await;
+    let (_, email) = a.insert_user(Role::Manager, None).await;
+    let session =
+        |method: Method, path: &str, cookie: Option<&str>, body: Option<serde_json::Value>| {
+            let mut req = a
+                .http
+                .request(method, format!("{}{path}", a.address))
+                .header("x-slipway-session", "1")
+                .header(reqwest::header::ORIGIN, a.address.clone());
+            if let Some(cookie) = cookie {
+                req = req.header(reqwest::header::COOKIE, format!("slipway_session={cookie}"));
+            }
+            if let Some(body) = body {
+                req = req.json(&body);
+            }
+            req.send()
+        };
+    let signed_in = session(
+        Method::POST,
+        "/api/v1/auth/session",
+        None,
+        Some(json!({"email": email, "password": PASSWORD})),
+    )
+    .await
+    .unwrap();
+    let cookie = signed_in
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("slipway_session="))
+        .and_then(|v| v.split(';').next())
+        .unwrap()
+        .to_owned();
+    let body: serde_json::Value = signed_in.json().await.unwrap();
+    let token = body["access_token"].as_str().unwrap().to_owned();
+    b.get("/api/v1/me", &token).await.expect(200);
+    let out = session(Method::DELETE, "/api/v1/auth/session", Some(&cookie), None)
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 204);
+    refused_within_a_second(&b, &token).await;
+}

@@ -172,6 +172,36 @@ async fn refreshing_rotates_the_cookie_and_a_reused_cookie_ends_the_session() {
 }
 
 #[tokio::test]
+async fn a_spent_cookie_renews_once_in_its_grace_and_a_second_replay_ends_the_session() {
+    let app = TestApp::spawn().await;
+    let (_, email) = app.insert_user(slipway::auth::Role::Technician, None).await;
+    let (_, first) = sign_in(&app, &email).await;
+    let refresh = |cookie: String| {
+        let app = &app;
+        async move {
+            send(
+                app,
+                Method::POST,
+                "/api/v1/auth/session/refresh",
+                Some(&cookie),
+                None,
+            )
+            .await
+        }
+    };
+    let second = cookie_value(&set_cookie(&refresh(first.clone()).await.expect(200)));
+    // A reload cut off the renewal: the spent cookie renews once more...
+    let third = cookie_value(&set_cookie(&refresh(first.clone()).await.expect(200)));
+    // ...and only once: a second replay within the grace is a reuse, and ends the session.
+    refresh(first.clone())
+        .await
+        .expect_problem(401, "unauthorized");
+    for cookie in [second, third] {
+        refresh(cookie).await.expect_problem(401, "unauthorized");
+    }
+}
+
+#[tokio::test]
 async fn a_spent_refresh_token_gets_no_grace_outside_the_browser() {
     let app = TestApp::spawn().await;
     let (_, email) = app.insert_user(slipway::auth::Role::Manager, None).await;

@@ -265,6 +265,10 @@ async fn private_and_plain_http_addresses_are_refused_without_the_flag() {
         "https://169.254.169.254/latest/meta-data/",
         "https://[::1]/hook",
         "https://[fd00:ec2::254]/hook",
+        // A private IPv4 address inside an IPv6 one: 6to4, IPv4-translated, Teredo.
+        "https://[2002:7f00:1::]/",
+        "https://[::ffff:0:7f00:1]/",
+        "https://[2001:0:a00:1:8000:63bf:3fff:fdd2]/",
         "https://localhost/hook",
         "http://hooks.owner.example/hook",
     ] {
