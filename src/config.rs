@@ -101,6 +101,11 @@ pub struct Config {
     #[arg(long, env = "SLIPWAY_MAX_UPLOAD_MB", default_value_t = crate::DEFAULT_MAX_UPLOAD_MB)]
     pub max_upload_mb: u64,
 
+    /// The most pixels an uploaded image may have (its header is read before anything is
+    /// decoded; a bigger one is refused with 422).
+    #[arg(long, env = "SLIPWAY_MAX_IMAGE_PIXELS", default_value_t = crate::attachments::images::DEFAULT_MAX_PIXELS)]
+    pub max_image_pixels: u64,
+
     /// How long a request body may take to arrive (for an upload: the longest pause in
     /// it), in seconds; a body that trickles in longer is cut off with 408.
     #[arg(long, env = "SLIPWAY_BODY_TIMEOUT_SECS", default_value_t = 30)]

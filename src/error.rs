@@ -318,6 +318,11 @@ impl ResponseError for ApiError {
             Self::RangeNotSatisfiable { size } => {
                 response.insert_header((header::CONTENT_RANGE, format!("bytes */{size}")));
             }
+            // The rest of the body is not read: the connection closes after the answer,
+            // so a sender of 300 MB stops at the limit instead of being read to the end.
+            Self::FileTooLarge { .. } | Self::PayloadTooLarge => {
+                response.force_close();
+            }
             _ => {}
         }
         response.json(self.problem())

@@ -136,9 +136,10 @@ impl AppState {
                     .join(format!("slipway-attachments-{}", std::process::id()))
                     .display()
             ))?),
-            upload_limit: web::Data::new(attachments::handlers::UploadLimit {
-                max_bytes: DEFAULT_MAX_UPLOAD_MB << 20,
-            }),
+            upload_limit: web::Data::new(attachments::handlers::UploadLimit::new(
+                DEFAULT_MAX_UPLOAD_MB << 20,
+                attachments::images::DEFAULT_MAX_PIXELS,
+            )),
             deadline: web::Data::new(http::RequestDeadline(
                 db::Timeouts::default().request_deadline(),
             )),
@@ -241,14 +242,18 @@ impl AppState {
         self
     }
 
-    /// Keeps attachments in `storage`, refusing files over `max_bytes`.
+    /// Keeps attachments in `storage`, refusing files over `max_bytes` and images over
+    /// `max_pixels`.
     pub fn with_attachments(
         mut self,
         storage: attachments::storage::Storage,
         max_bytes: u64,
+        max_pixels: u64,
     ) -> Self {
         self.storage = web::Data::new(storage);
-        self.upload_limit = web::Data::new(attachments::handlers::UploadLimit { max_bytes });
+        self.upload_limit = web::Data::new(attachments::handlers::UploadLimit::new(
+            max_bytes, max_pixels,
+        ));
         self
     }
 

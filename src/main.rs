@@ -169,7 +169,7 @@ async fn serve(mut config: Config) -> anyhow::Result<()> {
     let state = state
         .following_standings(&config.db.database_url)
         .await
-        .with_attachments(storage, config.max_upload_mb << 20)
+        .with_attachments(storage, config.max_upload_mb << 20, config.max_image_pixels)
         .with_login_limit(config.login_limit_per_min, config.trusted_proxies.clone())
         .with_rate_limit(config.rate_limit_per_min)
         .with_metrics_token(config.metrics_token.clone())

@@ -27,14 +27,21 @@ export function AuthImage({ src, alt }) {
     : html`<span class="thumb-wait" role="img" aria-label=${alt || t('files.loading')}></span>`;
 }
 
-/** Opens a file of the API in a new tab. */
+/**
+ * Opens a photo of the API in a new tab; a document (PDF) is downloaded instead, never
+ * shown in the app's origin (the server takes scripts out of PDFs too).
+ */
 export async function openFile(file) {
   const blob = await api.blob(file.content_url);
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
-  link.target = '_blank';
-  link.rel = 'noopener';
+  if (file.thumbnail_url) {
+    link.target = '_blank';
+    link.rel = 'noopener';
+  } else {
+    link.download = file.file_name || 'document.pdf';
+  }
   document.body.append(link);
   link.click();
   link.remove();

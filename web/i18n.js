@@ -36,14 +36,30 @@ function safeStorage() {
   }
 }
 
+// Text that could turn the sentence around it: right-to-left letters (Hebrew, Arabic and
+// their presentation forms) or a direction control (marks, embeddings, overrides,
+// isolates). A user's text holding any is isolated where it is put into a sentence.
+const TURNS = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]/;
+
 /**
- * The text of `key` in the current language, with `{name}` placeholders filled.
+ * `value` isolated from the text around it (FSI ... PDI, as `<bdi>` does) when it could
+ * turn that text around: a title holding U+202E cannot reverse the IMO number after it.
+ * For texts put together where no element can be (an option, an attribute).
+ */
+export function isolate(value) {
+  const text = String(value ?? '');
+  return TURNS.test(text) || document.documentElement.dir === 'rtl' ? `\u2068${text}\u2069` : text;
+}
+
+/**
+ * The text of `key` in the current language, with `{name}` placeholders filled (each
+ * value isolated, see `isolate`).
  * @param {string} key
  * @param {Record<string, string | number>} [params]
  */
 export function t(key, params) {
   let text = catalogs[current][key] ?? en[key] ?? key;
-  if (params) text = text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+  if (params) text = text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? isolate(params[name]) : m));
   return text;
 }
 

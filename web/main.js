@@ -77,7 +77,7 @@ function Header({ user, yard, path }) {
       ${hears ? html`<a class="bell" href="/app/notifications" aria-current=${path === '/app/notifications' ? 'page' : undefined}>
         ${t('nav.notifications')}${unread ? html`<span class="visually-hidden">, </span><span class="count">${unread > 99 ? '99+' : unread}<span class="visually-hidden"> ${t('nav.unread')}</span></span>` : null}
       </a>` : null}
-      <span class="user">${user.full_name}<span class="muted"> · ${org ? org.name : t(`role.${user.role}`)}</span></span>
+      <span class="user"><bdi>${user.full_name}</bdi><span class="muted"> · ${org ? html`<bdi>${org.name}</bdi>` : t(`role.${user.role}`)}</span></span>
       <label class="language"><span class="visually-hidden">${t('nav.language')}</span>
         <select value=${language()} onChange=${(e) => setLanguage(e.currentTarget.value)}>
           ${languages.map((l) => html`<option value=${l.code} lang=${l.code}>${l.name}</option>`)}

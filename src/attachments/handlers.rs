@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::{
     images,
     models::{AttachmentListQuery, AttachmentView, NewAttachment, UploadForm},
-    queries,
+    pdfs, queries,
     rules::{self, FileKind, Targets},
     storage::Storage,
 };
@@ -30,11 +30,28 @@ use crate::{
     pagination::{Page, PageRequest},
 };
 
-/// The largest file an upload may carry (`SLIPWAY_MAX_UPLOAD_MB`).
-#[derive(Debug, Clone, Copy)]
+/// What an upload may take: its size, an image's pixels, and the decoding slots.
+#[derive(Debug, Clone)]
 pub struct UploadLimit {
-    /// In bytes.
+    /// The largest file, in bytes (`SLIPWAY_MAX_UPLOAD_MB`).
     pub max_bytes: u64,
+    /// The most pixels an image may have (`SLIPWAY_MAX_IMAGE_PIXELS`).
+    pub max_pixels: u64,
+    /// Files cleaned and decoded at once (one per core): others wait their turn, so fifty
+    /// photos at once take the memory of a few.
+    pub decodes: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+impl UploadLimit {
+    /// Files up to `max_bytes`, images up to `max_pixels`, one decode per core.
+    pub fn new(max_bytes: u64, max_pixels: u64) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self {
+            max_bytes,
+            max_pixels,
+            decodes: std::sync::Arc::new(tokio::sync::Semaphore::new(cores)),
+        }
+    }
 }
 
 /// Room for the form's other parts and boundaries around the file.
@@ -57,7 +74,6 @@ struct Received {
     temp: tempfile::NamedTempFile,
     name: Option<String>,
     size: u64,
-    sha256: String,
     head: Vec<u8>,
 }
 
@@ -88,7 +104,7 @@ async fn read_form(
                 .and_then(|d| d.get_filename().map(str::to_owned));
             let temp = tempfile::NamedTempFile::new().map_err(anyhow::Error::from)?;
             let mut out = tokio::fs::File::from_std(temp.reopen().map_err(anyhow::Error::from)?);
-            let (mut size, mut hash, mut head) = (0u64, Sha256::new(), Vec::new());
+            let (mut size, mut head) = (0u64, Vec::new());
             while let Some(chunk) = tokio::time::timeout(pause, part.try_next())
                 .await
                 .map_err(|_| ApiError::RequestTimeout)?
@@ -98,7 +114,6 @@ async fn read_form(
                 if size > max {
                     return Err(ApiError::FileTooLarge { max_bytes: max });
                 }
-                hash.update(&chunk);
                 if head.len() < rules::HEAD_BYTES {
                     head.extend_from_slice(
                         &chunk[..chunk.len().min(rules::HEAD_BYTES - head.len())],
@@ -111,7 +126,6 @@ async fn read_form(
                 temp,
                 name: file_name,
                 size,
-                sha256: hex(&hash.finalize()),
                 head,
             });
             continue;
@@ -168,24 +182,17 @@ struct Prepared {
     kind: FileKind,
     size: u64,
     sha256: String,
-    /// The image without its metadata; `None` for a PDF, stored from the temporary file.
-    cleaned: Option<Vec<u8>>,
+    /// The image without its metadata, the PDF without its scripts.
+    cleaned: Vec<u8>,
     thumbnail: Option<Vec<u8>>,
 }
 
-/// Stores the file's bytes (as cleaned, or as received) and its thumbnail.
-async fn store(storage: &Storage, prepared: &Prepared, file: &Received) -> Result<(), ApiError> {
-    match &prepared.cleaned {
-        Some(bytes) => storage
-            .put_file(&prepared.sha256, bytes.clone())
-            .await
-            .map_err(anyhow::Error::from)?,
-        None => {
-            storage
-                .put_file_from(&prepared.sha256, file.temp.path())
-                .await?
-        }
-    }
+/// Stores the file's bytes as cleaned, and its thumbnail.
+async fn store(storage: &Storage, prepared: &Prepared) -> Result<(), ApiError> {
+    storage
+        .put_file(&prepared.sha256, prepared.cleaned.clone())
+        .await
+        .map_err(anyhow::Error::from)?;
     if let Some(thumbnail) = &prepared.thumbnail {
         storage
             .put_thumbnail(&prepared.sha256, thumbnail.clone())
@@ -195,9 +202,15 @@ async fn store(storage: &Storage, prepared: &Prepared, file: &Received) -> Resul
     Ok(())
 }
 
-/// Decides the kind from the bytes, and for an image removes its metadata and makes its
-/// thumbnail (on the blocking pool).
-async fn prepare(file: &Received) -> Result<Prepared, ApiError> {
+/// Decides the kind from the bytes; for an image checks its size from its header, removes
+/// its metadata and makes its thumbnail; for a PDF takes out scripts and embedded files.
+/// The work runs on the blocking pool, at most one file per core at a time: a file waits
+/// for its turn at most `wait` (then 503).
+async fn prepare(
+    file: &Received,
+    limit: &UploadLimit,
+    wait: std::time::Duration,
+) -> Result<Prepared, ApiError> {
     if file.size == 0 {
         return Err(ApiError::invalid("file", "is empty"));
     }
@@ -207,33 +220,59 @@ async fn prepare(file: &Received) -> Result<Prepared, ApiError> {
             "must be a JPEG, PNG or WebP image or a PDF document (judged by its content, not its name)",
         ));
     };
-    if !kind.is_image() {
-        return Ok(Prepared {
-            kind,
-            size: file.size,
-            sha256: file.sha256.clone(),
-            cleaned: None,
-            thumbnail: None,
-        });
-    }
+    let _turn = tokio::time::timeout(wait, limit.decodes.clone().acquire_owned())
+        .await
+        .map_err(|_| ApiError::Unavailable)?
+        .map_err(anyhow::Error::from)?;
+    // Read only in its turn: waiting files hold no bytes in memory.
     let bytes = tokio::fs::read(file.temp.path())
         .await
         .map_err(anyhow::Error::from)?;
+    if !kind.is_image() {
+        let cleaned = tokio::task::spawn_blocking(move || pdfs::without_scripts(&bytes))
+            .await?
+            .ok_or_else(|| ApiError::invalid("file", "is not a PDF document that can be read"))?;
+        return Ok(Prepared {
+            kind,
+            size: cleaned.len() as u64,
+            sha256: hex(&Sha256::digest(&cleaned)),
+            cleaned,
+            thumbnail: None,
+        });
+    }
+    let max_pixels = limit.max_pixels;
+    let unreadable = || {
+        ApiError::invalid(
+            "file",
+            format!("is not a readable {} image", kind.content_type()),
+        )
+    };
+    // The size its header claims, before anything is decoded.
+    let (width, height) = images::dimensions(&bytes).ok_or_else(unreadable)?;
+    if u64::from(width) * u64::from(height) > max_pixels {
+        return Err(ApiError::invalid(
+            "file",
+            format!(
+                "is {width} x {height} pixels; an image may have at most {} megapixels",
+                max_pixels / 1_000_000
+            ),
+        ));
+    }
     let (cleaned, thumbnail) = tokio::task::spawn_blocking(move || {
-        (images::without_metadata(&bytes), images::thumbnail(&bytes))
+        (
+            images::without_metadata(&bytes),
+            images::thumbnail(&bytes, max_pixels),
+        )
     })
     .await?;
     let (Some(cleaned), Some(thumbnail)) = (cleaned, thumbnail) else {
-        return Err(ApiError::invalid(
-            "file",
-            format!("is not a readable {} image", kind.content_type()),
-        ));
+        return Err(unreadable());
     };
     Ok(Prepared {
         kind,
         size: cleaned.len() as u64,
         sha256: hex(&Sha256::digest(&cleaned)),
-        cleaned: Some(cleaned),
+        cleaned,
         thumbnail: Some(thumbnail),
     })
 }
@@ -326,9 +365,12 @@ pub async fn upload(
     .await?;
     check_targets(&db, &user, &form).await?;
     let file = form.file.as_ref().expect("checked: a file was sent");
-    let prepared = prepare(file).await?;
+    let wait = req
+        .app_data::<web::Data<crate::http::RequestDeadline>>()
+        .map_or(std::time::Duration::from_secs(30), |d| d.0);
+    let prepared = prepare(file, &limit, wait).await?;
     // The bytes first: a row never names a missing file.
-    store(&storage, &prepared, file).await?;
+    store(&storage, &prepared).await?;
     let row = NewAttachment {
         job_id,
         task_id: form.task_id,
@@ -421,11 +463,13 @@ fn download(
         .insert_header((header::ACCEPT_RANGES, "bytes"))
         .insert_header((header::CACHE_CONTROL, "private, max-age=86400"))
         .insert_header((header::ETAG, etag.to_owned()));
-    if content_type == FileKind::Pdf.content_type() {
-        // A PDF opened in the browser runs no script of its and cannot reach the app.
+    let pdf = content_type == FileKind::Pdf.content_type();
+    if pdf {
+        // A PDF is downloaded, never shown in the app's origin; opened anyway, it runs no
+        // script (none is kept) and cannot reach the app.
         reply.insert_header((header::CONTENT_SECURITY_POLICY, "sandbox"));
     }
-    if let Ok(disposition) = HeaderValue::from_str(&rules::content_disposition(file_name, true)) {
+    if let Ok(disposition) = HeaderValue::from_str(&rules::content_disposition(file_name, !pdf)) {
         reply.insert_header((header::CONTENT_DISPOSITION, disposition));
     }
     let length = range.map_or(size, |r| r.end - r.start);

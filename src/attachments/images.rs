@@ -1,38 +1,75 @@
-//! What is done to an image before it is kept: its metadata removed (EXIF and XMP carry
-//! the GPS position where a photo was taken, the camera's serial and more), except the
-//! orientation, so a phone photo stays upright; and a thumbnail made. CPU work: run off
-//! the async workers.
+//! What is done to an image before it is kept: its size checked from its header before
+//! anything is decoded (a few bytes can claim billions of pixels), its metadata removed
+//! (EXIF, XMP and Extended XMP, IPTC, comments, text chunks: they carry the position
+//! where a photo was taken, the camera's serial and more) except the orientation, so a
+//! phone photo stays upright; and a thumbnail made, decoding within allocation limits.
+//! CPU work: run off the async workers, a few at a time (`handlers::UploadLimit`).
 
 use std::io::Cursor;
 
-use image::{DynamicImage, ImageDecoder, ImageReader, imageops::FilterType};
+use image::{DynamicImage, ImageDecoder, ImageReader, Limits, imageops::FilterType};
 use img_parts::{Bytes, DynImage, ImageEXIF, jpeg::markers};
 
 /// Longest side of a thumbnail, in pixels.
 pub const THUMBNAIL_PX: u32 = 320;
 
-/// The image without its metadata (EXIF and XMP), keeping only its EXIF orientation.
-/// `None` when the bytes are not a readable image of their kind.
+/// Most pixels an image may have (`SLIPWAY_MAX_IMAGE_PIXELS`): 100 megapixels, more than
+/// any phone or camera of the yard takes.
+pub const DEFAULT_MAX_PIXELS: u64 = 100_000_000;
+
+/// An image's width and height as its header states them, read without decoding it.
+/// `None` when the header cannot be read.
+pub fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?
+        .into_dimensions()
+        .ok()
+}
+
+/// JPEG segments that may stay: the frame and scan markers (not APPn or COM), the JFIF
+/// header (APP0), a colour profile (APP2 `ICC_PROFILE`) and Adobe's colour transform
+/// (APP14), which decoding needs. Every other APPn (EXIF and XMP in APP1, Extended XMP,
+/// FlashPix and multi-picture data in APP2, IPTC in APP13, ...) and comments go.
+fn keeps_jpeg_segment(marker: u8, contents: &[u8]) -> bool {
+    match marker {
+        markers::APP0 | markers::APP14 => true,
+        markers::APP2 => contents.starts_with(b"ICC_PROFILE\0"),
+        m if (markers::APP0..=markers::APP15).contains(&m) => false,
+        markers::COM => false,
+        _ => true,
+    }
+}
+
+/// PNG chunks that may stay: the image and how to show its colours. Text (`tEXt`,
+/// `zTXt`, `iTXt`, where XMP lives), `eXIf`, times and anything unknown go.
+const PNG_KEPT: [&[u8; 4]; 14] = [
+    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT",
+    b"pHYs", b"acTL", b"fcTL", b"fdAT",
+];
+
+/// WebP chunks that may stay: the image, its alpha, animation and colour profile. `EXIF`,
+/// `XMP ` and anything unknown go.
+const WEBP_KEPT: [&[u8; 4]; 7] = [
+    b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF", b"ICCP",
+];
+
+/// The image without its metadata, keeping only its EXIF orientation. `None` when the
+/// bytes are not a readable image of their kind.
 pub fn without_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
     let orientation = exif_orientation(bytes);
     let mut image = DynImage::from_bytes(Bytes::copy_from_slice(bytes)).ok()??;
+    match &mut image {
+        DynImage::Jpeg(jpeg) => jpeg
+            .segments_mut()
+            .retain(|s| keeps_jpeg_segment(s.marker(), s.contents())),
+        DynImage::Png(png) => png.chunks_mut().retain(|c| PNG_KEPT.contains(&&c.kind())),
+        DynImage::WebP(webp) => webp.chunks_mut().retain(|c| WEBP_KEPT.contains(&&c.id())),
+    }
     let kept_exif = orientation
         .filter(|o| *o != 1)
         .and_then(orientation_only_exif);
     image.set_exif(kept_exif.map(Bytes::from));
-    match &mut image {
-        DynImage::Jpeg(jpeg) => jpeg.segments_mut().retain(|s| {
-            // XMP lives in an APP1 segment of its own; comments may hold anything.
-            !(s.marker() == markers::APP1
-                && s.contents().starts_with(b"http://ns.adobe.com/xap/1.0/"))
-                && s.marker() != markers::COM
-        }),
-        DynImage::Png(png) => png.chunks_mut().retain(|c| {
-            let kind = c.kind();
-            !(kind == *b"iTXt" || kind == *b"tEXt" || kind == *b"zTXt")
-        }),
-        DynImage::WebP(webp) => webp.chunks_mut().retain(|c| c.id() != *b"XMP "),
-    }
     let is_jpeg = matches!(image, DynImage::Jpeg(_));
     let mut out = Vec::with_capacity(bytes.len());
     image.encoder().write_to(&mut out).ok()?;
@@ -96,13 +133,17 @@ fn orientation_only_exif(orientation: u16) -> Option<Vec<u8>> {
 }
 
 /// A JPEG thumbnail, longest side [`THUMBNAIL_PX`] (smaller images keep their size),
-/// upright as the photo's orientation says. `None` when the image cannot be decoded.
-pub fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut decoder = ImageReader::new(Cursor::new(bytes))
+/// upright as the photo's orientation says. `None` when the image cannot be decoded, or
+/// only with more than `max_pixels` pixels' worth of memory (whatever its header said).
+pub fn thumbnail(bytes: &[u8], max_pixels: u64) -> Option<Vec<u8>> {
+    let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .ok()?
-        .into_decoder()
         .ok()?;
+    let mut limits = Limits::default();
+    // Four bytes a pixel (RGBA), and room for the decoder's own buffers.
+    limits.max_alloc = Some(max_pixels.saturating_mul(4).saturating_add(64 << 20));
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().ok()?;
     let orientation = decoder.orientation().ok()?;
     let mut image = DynamicImage::from_decoder(decoder).ok()?;
     image.apply_orientation(orientation);
@@ -227,11 +268,11 @@ mod tests {
 
     #[test]
     fn a_thumbnail_is_320_on_its_longest_side_and_upright() {
-        let thumb = thumbnail(&photo()).unwrap();
+        let thumb = thumbnail(&photo(), DEFAULT_MAX_PIXELS).unwrap();
         let small = image::load_from_memory(&thumb).unwrap();
         assert_eq!((small.width(), small.height()), (320, 240));
         // Orientation 6 (rotate 90 degrees): the thumbnail stands upright.
-        let turned = thumbnail(&with_exif(&photo(), gps_exif(6))).unwrap();
+        let turned = thumbnail(&with_exif(&photo(), gps_exif(6)), DEFAULT_MAX_PIXELS).unwrap();
         let turned = image::load_from_memory(&turned).unwrap();
         assert_eq!((turned.width(), turned.height()), (240, 320));
     }
@@ -240,6 +281,6 @@ mod tests {
     fn bytes_that_only_look_like_an_image_are_refused() {
         let mut broken = b"\xFF\xD8\xFF\xE0".to_vec();
         broken.extend_from_slice(&[0u8; 40]);
-        assert!(thumbnail(&broken).is_none());
+        assert!(thumbnail(&broken, DEFAULT_MAX_PIXELS).is_none());
     }
 }

@@ -6,6 +6,7 @@
 pub mod handlers;
 pub mod images;
 pub mod models;
+pub mod pdfs;
 pub mod queries;
 pub mod rules;
 pub mod storage;

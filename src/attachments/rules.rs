@@ -68,9 +68,10 @@ pub fn safe_file_name(sent: Option<&str>) -> String {
         .rsplit(['/', '\\'])
         .next()
         .unwrap_or_default();
+    // Bidirectional controls go too: U+202E would show `gpj.exe` as `exe.jpg`.
     let cleaned: String = last
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '\u{7f}'))
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '\u{7f}') && !is_bidi_control(*c))
         .take(MAX_FILE_NAME)
         .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').trim();
@@ -79,6 +80,12 @@ pub fn safe_file_name(sent: Option<&str>) -> String {
     } else {
         cleaned.to_owned()
     }
+}
+
+/// Whether `c` changes the direction of the text around it (embeddings, overrides,
+/// isolates and marks).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 /// `Content-Disposition` for a download (RFC 6266): an ASCII fallback name, and the real

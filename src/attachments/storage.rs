@@ -81,19 +81,6 @@ impl Storage {
         self.put_once(&file_key(sha256), bytes).await
     }
 
-    /// Stores a file read from a local file, in parts, never whole in memory.
-    pub async fn put_file_from(&self, sha256: &str, local: &std::path::Path) -> anyhow::Result<()> {
-        let path = self.path(&file_key(sha256));
-        if self.store.head(&path).await.is_ok() {
-            return Ok(());
-        }
-        let mut file = tokio::fs::File::open(local).await?;
-        let mut writer = object_store::buffered::BufWriter::new(self.store.clone(), path);
-        tokio::io::copy(&mut file, &mut writer).await?;
-        tokio::io::AsyncWriteExt::shutdown(&mut writer).await?;
-        Ok(())
-    }
-
     /// Stores a thumbnail of the file with this hash.
     pub async fn put_thumbnail(&self, sha256: &str, bytes: Vec<u8>) -> object_store::Result<()> {
         self.put_once(&thumbnail_key(sha256), bytes).await

@@ -95,15 +95,16 @@ impl SessionPolicy {
         let origin = origin.to_str().unwrap_or_default().to_ascii_lowercase();
         let own = match &self.public_origin {
             Some(public) => origin == *public,
-            None => {
-                let host = req
-                    .headers()
-                    .get(header::HOST)
-                    .and_then(|h| h.to_str().ok())
-                    .map(str::to_ascii_lowercase);
-                let named = origin.split_once("://").map(|(_, rest)| rest);
-                host.is_some() && named == host.as_deref()
-            }
+            // The scheme counts too: `https://host` is another origin than `http://host`.
+            // (Behind a proxy that ends TLS, set SLIPWAY_PUBLIC_URL.)
+            None => req
+                .headers()
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .is_some_and(|host| {
+                    let scheme = req.connection_info().scheme().to_ascii_lowercase();
+                    origin == format!("{scheme}://{}", host.to_ascii_lowercase())
+                }),
         };
         if own {
             Ok(())

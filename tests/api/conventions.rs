@@ -286,6 +286,42 @@ async fn the_openapi_document_describes_every_endpoint_and_the_bearer_scheme() {
 }
 
 #[tokio::test]
+async fn a_key_given_twice_in_a_body_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let manager = app.manager().await;
+    for body in [
+        r#"{"name": "Hellenic Bulk", "country": "GR", "name": "Other"}"#,
+        r#"{"name": "Hellenic Bulk", "country": "GR", "x": {"a": 1, "a": 2}}"#,
+    ] {
+        let resp = app
+            .http
+            .post(format!("{}/api/v1/organizations", app.address))
+            .bearer_auth(&manager.token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let refused = TestApp::read(resp)
+            .await
+            .expect_problem(400, "malformed-request");
+        assert!(
+            refused.body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("given twice"),
+            "{:#}",
+            refused.body
+        );
+    }
+    let none = app
+        .get("/api/v1/organizations", &manager.token)
+        .await
+        .expect(200);
+    assert_eq!(none.body["items"], json!([]));
+}
+
+#[tokio::test]
 async fn the_docs_page_is_served_with_its_assets() {
     let app = TestApp::spawn().await;
     let page = app
@@ -295,6 +331,16 @@ async fn the_docs_page_is_served_with_its_assets() {
         .await
         .unwrap();
     assert_eq!(page.status().as_u16(), 200);
+    let headers = page.headers().clone();
+    let policy = headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        policy.contains("default-src 'self'")
+            && policy.contains("script-src 'self'")
+            && policy.contains("frame-ancestors 'none'"),
+        "{policy}"
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
     let html = page.text().await.unwrap();
     assert!(html.contains("/docs/swagger-ui-bundle.js") && html.contains("/docs/init.js"));
     assert!(

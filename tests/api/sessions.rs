@@ -310,6 +310,19 @@ async fn cookie_requests_from_another_origin_or_without_the_csrf_header_are_refu
         TestApp::read(foreign)
             .await
             .expect_problem(403, "forbidden");
+        // The same host under another scheme is another origin.
+        let other_scheme = app
+            .http
+            .request(method.clone(), &url)
+            .header("x-slipway-session", "1")
+            .header(header::ORIGIN, app.address.replace("http://", "https://"))
+            .header(header::COOKIE, &cookie_header)
+            .send()
+            .await
+            .unwrap();
+        TestApp::read(other_scheme)
+            .await
+            .expect_problem(403, "forbidden");
         let no_header = app
             .http
             .request(method.clone(), &url)

@@ -4,45 +4,14 @@
 //! drains, `/readyz` answers 503.
 
 use std::{
-    process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
-use crate::common::{JWT_SECRET, TestApp};
+use crate::common::{TestApp, free_port, serve_process};
 use chrono::{TimeZone, Utc};
 use serde_json::json;
 use uuid::Uuid;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start_server(app: &TestApp, port: u16, grace_secs: u64) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_slipway"))
-        .arg("serve")
-        .env("DATABASE_URL", app.database_url())
-        .env("SLIPWAY_BIND", format!("127.0.0.1:{port}"))
-        .env(
-            "SLIPWAY_JWT_SECRET",
-            std::str::from_utf8(JWT_SECRET).unwrap(),
-        )
-        .env("SLIPWAY_SHUTDOWN_GRACE_SECS", grace_secs.to_string())
-        .env(
-            "SLIPWAY_STORAGE_URL",
-            format!("file://{}", app.storage_path().display()),
-        )
-        .env("SLIPWAY_RATE_LIMIT_PER_MIN", "100000000")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start slipway serve")
-}
 
 #[tokio::test]
 async fn sigterm_under_a_load_of_writes_loses_no_acknowledged_write() {
@@ -60,7 +29,7 @@ async fn sigterm_under_a_load_of_writes_loses_no_acknowledged_write() {
         v
     };
     let port = free_port();
-    let mut child = start_server(&app, port, 5);
+    let mut child = serve_process(&app, port, &[("SLIPWAY_SHUTDOWN_GRACE_SECS", "5")]);
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
     let started = Instant::now();

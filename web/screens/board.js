@@ -271,8 +271,8 @@ function Refusal({ booking, error, all, at, onDismiss }) {
   return html`<div class="refusal" role="alert" style=${{ left }}>
     <p><strong>${t('board.notMoved', { vessel: booking.vessel_name })}</strong> ${refusal(error)}</p>
     ${other ? html`<p>${t('board.inTheWay')} ${otherJob
-      ? html`<a href=${`/app/jobs/${otherJob.id}`}>${other.vessel_name} (${otherJob.number})</a>`
-      : html`<strong>${other.vessel_name}</strong>`}, ${shortDate(other.starts_at)}–${shortDate(other.ends_at)}.</p>` : null}
+      ? html`<a href=${`/app/jobs/${otherJob.id}`}><bdi>${other.vessel_name}</bdi> (${otherJob.number})</a>`
+      : html`<strong><bdi>${other.vessel_name}</bdi></strong>`}, ${shortDate(other.starts_at)}–${shortDate(other.ends_at)}.</p>` : null}
     <button type="button" class="link" onClick=${onDismiss}>${t('action.dismiss')}</button>
   </div>`;
 }

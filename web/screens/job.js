@@ -40,8 +40,8 @@ export function JobPage({ params, user }) {
   const shared = { extras: extras.data || [], tasks: tasks.data || [], files: files.data || [] };
   return html`<article class=${`job-page ${user.role}`}>
     <header class="job-head">
-      <h1>${j.number} · ${j.vessel.name} <${StatusBadge} status=${j.status} /></h1>
-      <p class="sub">${j.title}${j.vessel.imo_number ? ` · IMO ${j.vessel.imo_number}` : ''}
+      <h1>${j.number} · <bdi>${j.vessel.name}</bdi> <${StatusBadge} status=${j.status} /></h1>
+      <p class="sub"><bdi>${j.title}</bdi>${j.vessel.imo_number ? ` · IMO ${j.vessel.imo_number}` : ''}
         · ${j.planned_start ? t('job.plannedRange', { from: date(j.planned_start), to: date(j.planned_end), zone: yardZone() }) : t('job.notPlanned')}</p>
     </header>
     <${Notice}>${notice}<//>
@@ -343,7 +343,7 @@ function DailyReport({ job, version }) {
         ${r.status_changes.map((c) => html`<li>${dateTime(c.at)}: ${c.from_status ? t(`job.${c.from_status}`) : '—'} → ${c.to_status ? t(`job.${c.to_status}`) : '—'}</li>`)}</ul>` : null}
       ${r.attachments.length ? html`<h3>${t('report.files')}</h3><${Thumbs} files=${r.attachments} label=${t('report.files')} />` : null}
       ${r.pending_additional_work.length ? html`<h3>${t('report.pending')}</h3><ul class="plain">
-        ${r.pending_additional_work.map((p) => html`<li>${p.description} · <${Money} amount=${p.amount} currency=${p.currency} /></li>`)}</ul>` : null}
+        ${r.pending_additional_work.map((p) => html`<li><bdi>${p.description}</bdi> · <${Money} amount=${p.amount} currency=${p.currency} /></li>`)}</ul>` : null}
     <//>`}
   </section>`;
 }
@@ -457,7 +457,7 @@ function Timeline({ job, user, version }) {
     ${events.error ? html`<${Failure} error=${events.error} />` : null}
     <ol class="timeline">${items.map((e) => html`<li key=${e.id}>
       <time datetime=${e.at}>${dateTime(e.at)}</time>
-      <span>${describe(e)}${e.note ? html`<span class="note"> “${e.note}”</span>` : null}
+      <span>${describe(e)}${e.note ? html`<span class="note"> “<bdi>${e.note}</bdi>”</span>` : null}
         ${user.role !== 'client' && e.actor_name ? html`<span class="muted"> · ${e.actor_name}</span>` : html`<span class="muted"> · ${t(`role.${e.actor_role}`)}</span>`}</span>
     </li>`)}</ol>
     <${MoreButton} cursor=${events.cursor} onMore=${events.loadMore} busy=${events.busy} />

@@ -55,8 +55,8 @@ function AssignmentCard({ assignment: a, open, version, onSaved }) {
   });
   const when = `${date(a.starts_at)} ${time(a.starts_at)} – ${date(a.ends_at)} ${time(a.ends_at)}`;
   return html`<article class=${`assignment ${open ? 'current' : ''}`} aria-labelledby=${`a-${a.id}`}>
-    <h3 id=${`a-${a.id}`}>${a.vessel.name} · ${a.job.number}</h3>
-    <p class="muted">${a.dock ? `${a.dock.name} · ` : ''}${a.task.title}</p>
+    <h3 id=${`a-${a.id}`}><bdi>${a.vessel.name}</bdi> · ${a.job.number}</h3>
+    <p class="muted">${a.dock ? html`<bdi>${a.dock.name}</bdi> · ` : ''}<bdi>${a.task.title}</bdi></p>
     <p class="muted">${t('work.assigned', { when })}${a.task.required_certification ? ` · ${t('job.needs', { code: a.task.required_certification })}` : ''}</p>
     ${a.job.status !== 'in_progress' ? html`<p><${StatusBadge} status=${a.job.status} /></p>` : null}
     <${ErrorSummary} error=${status.error} />
@@ -141,7 +141,7 @@ function LogForm({ assignment: a, logs, onSaved }) {
 
     ${recent.length ? html`<section class="recent" aria-label=${t('work.recent')}>
       <h4>${t('work.recent')}</h4>
-      <ul class="plain">${recent.map((w) => html`<li>${calendarDate(w.date, { day: 'numeric', month: 'short' })} ${time(w.started_at)}–${time(w.ended_at)} · ${hours(w.hours)} · ${w.description}</li>`)}</ul>
+      <ul class="plain">${recent.map((w) => html`<li>${calendarDate(w.date, { day: 'numeric', month: 'short' })} ${time(w.started_at)}–${time(w.ended_at)} · ${hours(w.hours)} · <bdi>${w.description}</bdi></li>`)}</ul>
     </section>` : null}
   <//>`;
 }

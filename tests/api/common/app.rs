@@ -257,7 +257,11 @@ impl TestApp {
         .expect("storage");
         let base = AppState::new(db.clone(), keys, passwords.clone(), yard)
             .expect("state")
-            .with_attachments(files, slipway::DEFAULT_MAX_UPLOAD_MB << 20);
+            .with_attachments(
+                files,
+                slipway::DEFAULT_MAX_UPLOAD_MB << 20,
+                slipway::attachments::images::DEFAULT_MAX_PIXELS,
+            );
         let state = configure(base.following_standings(url).await);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("address"));
@@ -376,4 +380,70 @@ impl Drop for TestApp {
         .join()
         .ok();
     }
+}
+
+/// A port nothing listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `slipway serve` as a process of its own on `app`'s database and attachments folder,
+/// listening on `port`, with `env` set beside the defaults (tokens signed with
+/// [`JWT_SECRET`], no rate limit): for what only a whole process shows (its memory, its
+/// shutdown). Wait for it with [`wait_ready`].
+pub fn serve_process(app: &TestApp, port: u16, env: &[(&str, &str)]) -> std::process::Child {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_slipway"));
+    command
+        .arg("serve")
+        .env("DATABASE_URL", app.database_url())
+        .env("SLIPWAY_BIND", format!("127.0.0.1:{port}"))
+        .env(
+            "SLIPWAY_JWT_SECRET",
+            std::str::from_utf8(JWT_SECRET).unwrap(),
+        )
+        .env(
+            "SLIPWAY_STORAGE_URL",
+            format!("file://{}", app.storage_path().display()),
+        )
+        .env("SLIPWAY_RATE_LIMIT_PER_MIN", "0")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.spawn().expect("start slipway serve")
+}
+
+/// Waits until the process on `port` answers `/readyz` (at most 20 s).
+pub async fn wait_ready(port: u16) {
+    let started = std::time::Instant::now();
+    let http = reqwest::Client::new();
+    while http
+        .get(format!("http://127.0.0.1:{port}/readyz"))
+        .send()
+        .await
+        .map_or(true, |r| !r.status().is_success())
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the server did not start"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// A memory figure of the process `pid` (`VmRSS`: now; `VmHWM`: its peak), in bytes.
+pub fn memory_of(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("a process status");
+    let line = status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .expect("a memory line");
+    let kib: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kib * 1024
 }

@@ -11,7 +11,7 @@ mod fixtures;
 mod replies;
 pub mod sinks;
 
-pub use app::TestApp;
+pub use app::{TestApp, free_port, memory_of, serve_process, wait_ready};
 pub use fixtures::*;
 pub use replies::{Reply, Session};
 
