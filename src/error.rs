@@ -29,6 +29,8 @@ pub enum ConflictKind {
     IllegalTransition,
     /// The job is not in a status that allows this change.
     JobNotActive,
+    /// The contract was fixed at the award (or a priced item holds its currency).
+    ContractFrozen,
 }
 
 impl ConflictKind {
@@ -44,6 +46,7 @@ impl ConflictKind {
             Self::DuplicateCode => "duplicate-code",
             Self::IllegalTransition => "illegal-transition",
             Self::JobNotActive => "job-not-active",
+            Self::ContractFrozen => "contract-frozen",
         }
     }
 }
@@ -382,6 +385,22 @@ fn conflict_for_constraint(name: &str) -> Option<(ConflictKind, &'static str)> {
         "certification_types_code_key" => (
             ConflictKind::DuplicateCode,
             "A certification type with this code already exists.",
+        ),
+        "tariff_items_code_key" => (
+            ConflictKind::DuplicateCode,
+            "The tariff already has an item with this code.",
+        ),
+        "tariff_modifiers_code_key" => (
+            ConflictKind::DuplicateCode,
+            "The tariff already has a surcharge with this code.",
+        ),
+        "tasks_item_number_key" => (
+            ConflictKind::DuplicateCode,
+            "Another spec item of this job has this item number.",
+        ),
+        "contract_frozen" => (
+            ConflictKind::ContractFrozen,
+            "The contract was fixed at the award: changes go through a variation.",
         ),
         "assignments_no_overlap" => (
             ConflictKind::TechnicianDoubleBooked,

@@ -7,6 +7,7 @@
 pub mod attachments;
 pub mod auth;
 pub mod config;
+pub mod contracts;
 pub mod db;
 pub mod demo;
 pub mod docks;
@@ -27,6 +28,7 @@ pub mod reports;
 pub mod role;
 pub mod schema;
 pub mod sql_enum;
+pub mod tariff;
 pub(crate) use sql_enum::text_enum;
 pub mod tasks;
 pub mod technicians;
@@ -376,7 +378,8 @@ pub fn app(
                                 .configure(jobs::job_routes)
                                 .configure(work_logs::job_routes)
                                 .configure(tasks::job_routes)
-                                .configure(attachments::job_routes),
+                                .configure(attachments::job_routes)
+                                .configure(contracts::job_routes),
                         ),
                 )
                 .configure(auth::routes)
@@ -389,6 +392,8 @@ pub fn app(
                 .configure(technicians::routes)
                 .configure(work_logs::routes)
                 .configure(reports::routes)
+                .configure(contracts::routes)
+                .configure(tariff::routes)
                 .configure(attachments::routes)
                 .configure(yard::routes)
                 .configure(notifications::routes)

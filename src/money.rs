@@ -31,13 +31,17 @@ impl Money {
     }
 }
 
-/// `amount` with exactly two decimals.
+/// `amount` rounded to cents, half away from zero (2.345 -> 2.35, -2.345 -> -2.35): the
+/// one rounding of money, wherever an amount is computed.
+pub fn round(amount: &BigDecimal) -> BigDecimal {
+    amount.with_scale_round(2, bigdecimal::RoundingMode::HalfUp)
+}
+
+/// `amount` with exactly two decimals (rounded by [`round`]).
 pub fn format_amount(amount: &BigDecimal) -> String {
     // Formatted from the integer number of cents: BigDecimal's own Display drops the
     // scale of zero ("0", not "0.00").
-    let (cents, _) = amount
-        .with_scale_round(2, bigdecimal::RoundingMode::HalfEven)
-        .as_bigint_and_exponent();
+    let (cents, _) = round(amount).as_bigint_and_exponent();
     let padded = format!("{:0>3}", cents.magnitude().to_string());
     let (units, hundredths) = padded.split_at(padded.len() - 2);
     let sign = if cents.sign() == bigdecimal::num_bigint::Sign::Minus {
@@ -104,7 +108,7 @@ mod tests {
         assert_eq!(format_amount(&"0.07".parse().unwrap()), "0.07");
         assert_eq!(
             format_amount(&"123456789012.345".parse().unwrap()),
-            "123456789012.34"
+            "123456789012.35"
         );
         for bad in [
             "",
@@ -121,6 +125,17 @@ mod tests {
         ] {
             assert!(parse_amount("a", bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn money_rounds_half_away_from_zero() {
+        let r = |s: &str| format_amount(&round(&s.parse().unwrap()));
+        assert_eq!(r("2.345"), "2.35");
+        assert_eq!(r("2.355"), "2.36");
+        assert_eq!(r("-2.345"), "-2.35");
+        assert_eq!(r("2.3449"), "2.34");
+        assert_eq!(r("0.005"), "0.01");
+        assert_eq!(r("19710.6"), "19710.60");
     }
 
     #[test]

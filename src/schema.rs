@@ -12,6 +12,15 @@ diesel::table! {
         decided_by -> Nullable<Uuid>,
         decision_note -> Nullable<Text>,
         created_at -> Timestamptz,
+        seq -> Int4,
+        number -> Nullable<Text>,
+        origin -> Text,
+        task_id -> Nullable<Uuid>,
+        time_impact_days -> Int4,
+        blocking -> Bool,
+        respond_by -> Timestamptz,
+        price -> Nullable<Jsonb>,
+        fx_usd_per_unit -> Nullable<Numeric>,
     }
 }
 
@@ -54,6 +63,19 @@ diesel::table! {
         name -> Text,
         description -> Nullable<Text>,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    contract_terms (job_id) {
+        job_id -> Uuid,
+        redelivery_date -> Nullable<Date>,
+        guarantee_months -> Int4,
+        payment_terms -> Jsonb,
+        delay_damages_per_day -> Nullable<Numeric>,
+        delay_damages_max -> Nullable<Numeric>,
+        response_hours -> Int4,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -160,6 +182,11 @@ diesel::table! {
         version -> Int4,
         additional_work_approved -> Numeric,
         progress_percent -> Float8,
+        currency -> Text,
+        quote_discount_percent -> Nullable<Numeric>,
+        awarded_at -> Nullable<Timestamptz>,
+        award_fx_usd_per_unit -> Nullable<Numeric>,
+        contract_redelivery -> Nullable<Date>,
     }
 }
 
@@ -178,6 +205,7 @@ diesel::table! {
         country -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        currency -> Text,
     }
 }
 
@@ -196,6 +224,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    tariff_items (id) {
+        id -> Uuid,
+        code -> Text,
+        description -> Text,
+        unit -> Text,
+        unit_price -> Numeric,
+        currency -> Text,
+        sfi_code -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    tariff_modifiers (id) {
+        id -> Uuid,
+        code -> Text,
+        description -> Text,
+        percent -> Numeric,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     tasks (id) {
         id -> Uuid,
         job_id -> Uuid,
@@ -207,6 +259,11 @@ diesel::table! {
         progress_percent -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        item_number -> Nullable<Text>,
+        sfi_code -> Nullable<Text>,
+        supplied_by -> Text,
+        price -> Nullable<Jsonb>,
+        price_amount -> Nullable<Numeric>,
     }
 }
 
@@ -383,6 +440,7 @@ diesel::joinable!(jobs -> organizations (organization_id));
 diesel::joinable!(jobs -> users (created_by));
 diesel::joinable!(jobs -> vessels (vessel_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(contract_terms -> jobs (job_id));
 diesel::joinable!(tasks -> jobs (job_id));
 diesel::joinable!(technician_certifications -> technicians (technician_id));
 diesel::joinable!(users -> organizations (organization_id));
@@ -402,6 +460,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     assignments,
     attachments,
     certification_types,
+    contract_terms,
     dock_bookings,
     docks,
     events,
@@ -416,6 +475,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     organizations,
     refresh_tokens,
+    tariff_items,
+    tariff_modifiers,
     tasks,
     technician_certifications,
     technicians,

@@ -463,6 +463,7 @@ pub(super) fn write_current(sql: &mut String, shift: Duration, year: i32) {
     }
 
     // Additional work found under way.
+    let mut numbered: std::collections::HashMap<Uuid, i32> = std::collections::HashMap::new();
     for (key, job_id, description, amount, currency, status) in [
         (
             "hellas-bilge",
@@ -525,18 +526,27 @@ pub(super) fn write_current(sql: &mut String, shift: Duration, year: i32) {
                 ))
             )
         };
+        // Numbered per job in the order found (V-001, V-002, ...).
+        let seq = {
+            let n = numbered.entry(job_id).or_insert(0);
+            *n += 1;
+            *n
+        };
         let _ = writeln!(
             sql,
-            "INSERT INTO additional_work (id, job_id, description, amount, currency, status, decided_at, decided_by, created_at) \
-             VALUES ({}, {}, {}, {amount}, {}, {}, {decided}, {});",
+            "INSERT INTO additional_work (id, job_id, description, amount, currency, status, decided_at, decided_by, \
+             created_at, seq, respond_by) \
+             VALUES ({}, {}, {}, {amount}, {}, {}, {decided}, {}, {seq}, {});",
             uid(&format!("additional:{key}")),
             q(&job_id.to_string()),
             q(description),
             q(currency),
             q(status),
-            ts(at(11, 19, 15))
+            ts(at(11, 19, 15)),
+            ts(at(11, 19, 15) + Duration::hours(48))
         );
     }
+    super::contracts::write_hellas(sql, hellas, at(12, 5, 17), at(11, 20, 10));
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::vessels::rules::normalize_imo;
 
+mod contracts;
 mod current;
 mod data;
 mod history;
@@ -117,6 +118,19 @@ pub fn today_in_weihai() -> NaiveDate {
         .date_naive()
 }
 
+/// `ALTER TABLE ... <verb> TRIGGER` for the triggers that freeze an awarded contract.
+fn freeze_triggers(verb: &str) -> String {
+    [
+        ("jobs", "jobs_quote_frozen"),
+        ("jobs", "jobs_currency_frozen"),
+        ("tasks", "tasks_contract_frozen"),
+        ("contract_terms", "contract_terms_frozen"),
+    ]
+    .iter()
+    .map(|(table, trigger)| format!("ALTER TABLE {table} {verb} TRIGGER {trigger};"))
+    .collect()
+}
+
 /// Loads the demo yard, its current work placed around `today`, in one transaction and
 /// returns the logins to print.
 pub async fn seed(
@@ -127,7 +141,18 @@ pub async fn seed(
     let sql = build_sql(password_hash, today);
     conn.transaction(async |conn| {
         ensure_empty(conn).await?;
+        // The contracts are loaded as they stand after their awards, not replayed through
+        // them: the rules that freeze an awarded contract are off while it loads (and on
+        // again before the transaction ends).
+        conn.batch_execute(&freeze_triggers("DISABLE")).await?;
         conn.batch_execute(&sql).await?;
+        // (The deferred triggers the load queued run first: a table with pending trigger
+        // events cannot be altered.)
+        conn.batch_execute(&format!(
+            "SET CONSTRAINTS ALL IMMEDIATE; {}",
+            freeze_triggers("ENABLE")
+        ))
+        .await?;
         // Its years of history are loaded in one go: history, not news. The events the
         // loading wrote (each stamped now) are dropped, so nobody is told of 2019 today.
         conn.batch_execute(
@@ -201,12 +226,21 @@ fn write_job(sql: &mut String, job: &DemoJob<'_>) {
         _ => ("NULL".to_owned(), "NULL".to_owned(), "NULL".to_owned()),
     };
     let last = job.path.last().map_or(job.created_at, |p| p.1);
+    // The contract's currency is the quote's (the yard's, USD, before a quote); the award
+    // is the owner's approval, its rate read once the rates are in (`build_sql`).
+    let currency = q(job.quote.map_or("USD", |(_, c)| c));
+    let awarded_at = job
+        .path
+        .iter()
+        .find(|(to, ..)| *to == "approved")
+        .map_or("NULL".to_owned(), |(_, at, _)| ts(*at));
     let _ = writeln!(
         sql,
         "INSERT INTO jobs (id, number, vessel_id, organization_id, title, description, priority, status, \
          quote_amount, quote_currency, planned_start, planned_end, invoiced_amount, invoiced_currency, closed_at, \
-         created_by, created_at, updated_at, version) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {quote_amount}, \
-         {quote_currency}, {planned_start}, {planned_end}, {invoiced_amount}, {invoiced_currency}, {closed_at}, {}, {}, {}, {});",
+         created_by, created_at, updated_at, version, currency, awarded_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {quote_amount}, \
+         {quote_currency}, {planned_start}, {planned_end}, {invoiced_amount}, {invoiced_currency}, {closed_at}, {}, {}, {}, {}, \
+         {currency}, {awarded_at});",
         q(&id.to_string()),
         q(&job.number),
         q(&demo_id(&format!("vessel:{}", job.vessel)).to_string()),
@@ -406,7 +440,16 @@ fn build_sql(password_hash: &str, today: NaiveDate) -> String {
         );
     }
 
+    contracts::write_tariff(&mut sql);
     write_history(&mut sql);
     write_current(&mut sql, shift, today.year());
+    // Each award fixed the rate of its day (in the yard's zone).
+    let _ = writeln!(
+        sql,
+        "UPDATE jobs SET award_fx_usd_per_unit = \
+             usd_per_unit(currency, (awarded_at AT TIME ZONE 'Asia/Shanghai')::date) \
+         WHERE awarded_at IS NOT NULL;"
+    );
+    contracts::write_default_terms(&mut sql);
     sql
 }

@@ -29,6 +29,7 @@ use crate::{
     users::rules::check_name,
     validation::{max_chars, validated},
     vessels,
+    yard::Yard,
 };
 
 const MAX_DESCRIPTION: usize = 20_000;
@@ -76,6 +77,7 @@ fn job_not_active(status: JobStatus) -> ApiError {
 pub async fn create_job(
     user: AuthUser,
     db: web::Data<Db>,
+    yard: web::Data<Yard>,
     body: Json<CreateJob>,
 ) -> Result<HttpResponse, ApiError> {
     user.require_any(&[Role::Manager, Role::Client])?;
@@ -85,6 +87,10 @@ pub async fn create_job(
         errors.push(e);
     }
     max_chars("description", &b.description, MAX_DESCRIPTION, &mut errors);
+    let currency = b.currency.clone().unwrap_or_else(|| yard.currency.clone());
+    if let Err(e) = check_currency("currency", &currency) {
+        errors.push(e);
+    }
     validated((), errors)?;
     let mut conn = db.get().await?;
     let job_id = conn
@@ -102,6 +108,7 @@ pub async fn create_job(
                     priority: b.priority,
                     requested_start: b.requested_start,
                     created_by: user.id,
+                    currency,
                 },
             )
             .await?;
@@ -215,6 +222,11 @@ pub async fn update_job(
     if let Some(d) = &b.description {
         max_chars("description", d, MAX_DESCRIPTION, &mut errors);
     }
+    if let Some(currency) = &b.currency
+        && let Err(e) = check_currency("currency", currency)
+    {
+        errors.push(e);
+    }
     validated((), errors)?;
     let id = id.into_inner();
     let mut conn = db.get().await?;
@@ -223,6 +235,12 @@ pub async fn update_job(
         if_match.check(job.version)?;
         if job.status.is_final() {
             return Err(job_not_active(job.status));
+        }
+        let currency = b.currency.clone().filter(|c| *c != job.currency);
+        if currency.is_some() {
+            contract_currency_may_change(conn, &job).await?;
+            // A quote rejected in the old currency goes with it.
+            queries::clear_quote(conn, id).await?;
         }
         let start = b.planned_start.or(job.planned_start);
         let end = b.planned_end.or(job.planned_end);
@@ -244,11 +262,16 @@ pub async fn update_job(
                 priority: b.priority,
                 planned_start: b.planned_start,
                 planned_end: b.planned_end,
+                currency: currency.clone(),
             },
         )
         .await?;
         let mut updated = event(id, &user, TimelineKind::Updated);
-        updated.note = dates_changed.then(|| "planned dates changed".to_owned());
+        updated.note = match (&currency, dates_changed) {
+            (Some(c), _) => Some(format!("contract currency now {c}")),
+            (None, true) => Some("planned dates changed".to_owned()),
+            (None, false) => None,
+        };
         queries::add_event(conn, updated).await?;
         Ok(())
     })
@@ -280,12 +303,18 @@ pub async fn put_quote(
     user.require(Role::Manager)?;
     let b = body.into_inner();
     let mut errors = Vec::new();
-    let amount = parse_amount("amount", &b.amount)
-        .map_err(|e| errors.push(e))
-        .ok();
+    let amount = b
+        .amount
+        .as_deref()
+        .and_then(|a| parse_amount("amount", a).map_err(|e| errors.push(e)).ok());
     if let Err(e) = check_currency("currency", &b.currency) {
         errors.push(e);
     }
+    let discount = b.discount_percent.as_deref().and_then(|d| {
+        crate::contracts::rules::parse_percent("discount_percent", d)
+            .map_err(|e| errors.push(e))
+            .ok()
+    });
     if let Some(valid_until) = b.valid_until
         && valid_until < Utc::now().date_naive()
     {
@@ -294,7 +323,7 @@ pub async fn put_quote(
     if let Some(note) = &b.note {
         max_chars("note", note, MAX_NOTE, &mut errors);
     }
-    let amount = validated(amount, errors)?.unwrap_or_default();
+    validated((), errors)?;
     let id = id.into_inner();
     let note = meaningful(b.note);
     let mut conn = db.get().await?;
@@ -304,7 +333,50 @@ pub async fn put_quote(
         if !rules::may_quote(job.status) {
             return Err(illegal(job.status, JobStatus::Quoted, user.role));
         }
-        queries::set_quote(conn, id, &amount, &b.currency, b.valid_until, note.clone()).await?;
+        if b.currency != job.currency {
+            return Err(ApiError::invalid(
+                "currency",
+                format!("must be the job's contract currency, {}", job.currency),
+            ));
+        }
+        let items = crate::contracts::queries::priced_items(conn, id).await?;
+        let amount = if items.is_empty() {
+            if discount.is_some() {
+                return Err(ApiError::invalid(
+                    "discount_percent",
+                    "applies to priced spec items; this job has none (quote a lump sum)",
+                ));
+            }
+            amount.ok_or_else(|| {
+                ApiError::invalid("amount", "is required for a job without priced spec items")
+            })?
+        } else {
+            // The quote of priced items is theirs, less the discount: computed here.
+            let computed = crate::contracts::rules::quote_for_items(
+                items.iter().map(|i| &i.amount),
+                discount.as_ref(),
+            );
+            if let Some(given) = &amount
+                && *given != computed
+            {
+                return Err(ApiError::invalid(
+                    "amount",
+                    format!(
+                        "must be the priced items' sum less the discount, {} (or leave it out)",
+                        crate::money::format_amount(&computed)
+                    ),
+                ));
+            }
+            computed
+        };
+        let quote = queries::NewQuote {
+            amount,
+            currency: job.currency.clone(),
+            valid_until: b.valid_until,
+            note: note.clone(),
+            discount_percent: discount.clone(),
+        };
+        queries::set_quote(conn, id, &quote).await?;
         let mut quoted = event(id, &user, TimelineKind::Quoted);
         quoted.from_status = Some(job.status);
         quoted.to_status = Some(JobStatus::Quoted);
@@ -316,6 +388,37 @@ pub async fn put_quote(
     .await?;
     let view = queries::find_view(&conn, id, Scope::Yard).await?;
     Ok(job_response(actix_web::http::StatusCode::OK, &view))
+}
+
+/// 409 `contract-frozen` unless the contract's currency of `job` may still change: before
+/// the award, no spec item priced in it, and no quote out to the owner in it.
+async fn contract_currency_may_change(
+    conn: &mut diesel_async::AsyncPgConnection,
+    job: &super::models::Job,
+) -> Result<(), ApiError> {
+    let frozen = |detail: String| ApiError::conflict(ConflictKind::ContractFrozen, detail);
+    if !matches!(job.status, JobStatus::Requested | JobStatus::Quoted) {
+        return Err(frozen(format!(
+            "The job is {}: its contract's currency was fixed at the award.",
+            job.status
+        )));
+    }
+    if !crate::contracts::queries::priced_items(conn, job.id)
+        .await?
+        .is_empty()
+    {
+        return Err(frozen(format!(
+            "Spec items are priced in {}: take their prices off first.",
+            job.currency
+        )));
+    }
+    if job.status == JobStatus::Quoted {
+        return Err(frozen(format!(
+            "A quote in {} is with the owner: move the job back to requested first.",
+            job.currency
+        )));
+    }
+    Ok(())
 }
 
 fn illegal(from: JobStatus, to: JobStatus, role: Role) -> ApiError {
@@ -350,6 +453,7 @@ fn illegal(from: JobStatus, to: JobStatus, role: Role) -> ApiError {
 pub async fn transition(
     user: AuthUser,
     db: web::Data<Db>,
+    yard: web::Data<Yard>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: Json<Transition>,
@@ -388,7 +492,13 @@ pub async fn transition(
         } else {
             None
         };
-        queries::set_status(conn, id, to, invoice).await?;
+        if job.status == JobStatus::Quoted && to == JobStatus::Approved {
+            // The award: the contract is fixed with the status, in one statement.
+            let award = crate::contracts::service::award(conn, &job, &yard).await?;
+            queries::award(conn, id, award).await?;
+        } else {
+            queries::set_status(conn, id, to, invoice).await?;
+        }
         let mut moved = event(id, &user, TimelineKind::StatusChanged);
         moved.from_status = Some(job.status);
         moved.to_status = Some(to);
@@ -469,6 +579,7 @@ pub async fn list_events(
 pub async fn create_additional_work(
     user: AuthUser,
     db: web::Data<Db>,
+    yard: web::Data<Yard>,
     id: web::Path<Uuid>,
     body: Json<CreateAdditionalWork>,
 ) -> Result<HttpResponse, ApiError> {
@@ -480,13 +591,37 @@ pub async fn create_additional_work(
         errors.push(FieldError::new("description", "must not be empty"));
     }
     max_chars("description", &description, 5000, &mut errors);
-    let amount = parse_amount("amount", &b.amount)
-        .map_err(|e| errors.push(e))
-        .ok();
-    if let Err(e) = check_currency("currency", &b.currency) {
-        errors.push(e);
+    let time_impact_days = b.time_impact_days.unwrap_or(0);
+    if !(0..=365).contains(&time_impact_days) {
+        errors.push(FieldError::new("time_impact_days", "must be from 0 to 365"));
     }
-    let amount = validated(amount, errors)?.unwrap_or_default();
+    // A lump sum as `amount` + `currency` (as before), or a priced line.
+    let lump_sum = match (&b.price, &b.amount, &b.currency) {
+        (Some(_), None, None) => None,
+        (None, Some(amount), Some(currency)) => {
+            if let Err(e) = check_currency("currency", currency) {
+                errors.push(e);
+            }
+            parse_amount("amount", amount)
+                .map_err(|e| errors.push(e))
+                .ok()
+        }
+        (Some(_), _, _) => {
+            errors.push(FieldError::new(
+                "price",
+                "is given instead of amount and currency, not with them",
+            ));
+            None
+        }
+        (None, _, _) => {
+            errors.push(FieldError::new(
+                "amount",
+                "is required (with currency), unless a price is given",
+            ));
+            None
+        }
+    };
+    validated((), errors)?;
     let id = id.into_inner();
     let mut conn = db.get().await?;
     let item = conn
@@ -495,23 +630,60 @@ pub async fn create_additional_work(
             if !job.status.is_active() {
                 return Err(job_not_active(job.status));
             }
-            if job.quote_currency.as_deref() != Some(b.currency.as_str()) {
-                return Err(ApiError::invalid(
-                    "currency",
-                    format!(
-                        "must be the quote's currency, {}",
-                        job.quote_currency.as_deref().unwrap_or("-")
-                    ),
-                ));
-            }
-            let item =
-                queries::insert_additional_work(conn, id, &description, &amount, &b.currency)
+            let (amount, price) = match (&lump_sum, &b.price) {
+                (Some(amount), _) => {
+                    let currency = b.currency.as_deref().unwrap_or_default();
+                    if currency != job.currency {
+                        return Err(ApiError::invalid(
+                            "currency",
+                            format!("must be the job's contract currency, {}", job.currency),
+                        ));
+                    }
+                    (amount.clone(), None)
+                }
+                (None, Some(request)) => {
+                    let line = crate::contracts::service::price(
+                        conn,
+                        "price",
+                        request,
+                        &job.currency,
+                        yard.today(),
+                    )
                     .await?;
+                    let amount = crate::contracts::rules::line_amount(&line);
+                    if amount <= bigdecimal::BigDecimal::default() {
+                        return Err(ApiError::invalid("price", "must come to more than 0"));
+                    }
+                    (
+                        amount,
+                        Some(serde_json::to_value(&line).map_err(anyhow::Error::from)?),
+                    )
+                }
+                (None, None) => unreachable!("checked above"),
+            };
+            let terms = crate::contracts::queries::terms(conn, id).await?;
+            let item = queries::insert_additional_work(
+                conn,
+                queries::NewVariation {
+                    job_id: id,
+                    description: description.clone(),
+                    amount: amount.clone(),
+                    currency: job.currency.clone(),
+                    price,
+                    origin: b.origin.unwrap_or(super::models::Origin::Finding),
+                    task_id: b.task_id,
+                    time_impact_days,
+                    blocking: b.blocking.unwrap_or(false),
+                    response_hours: terms.map_or(48, |t| t.response_hours),
+                },
+            )
+            .await?;
             let mut added = event(id, &user, TimelineKind::AdditionalWorkAdded);
             added.note = Some(format!(
-                "{} {}: {}",
+                "{} {} {}: {}",
+                item.number.as_deref().unwrap_or_default(),
                 crate::money::format_amount(&amount),
-                b.currency,
+                job.currency,
                 description
             ));
             queries::add_event(conn, added).await?;
@@ -557,6 +729,7 @@ pub async fn list_additional_work(
 pub async fn decide_additional_work(
     user: AuthUser,
     db: web::Data<Db>,
+    yard: web::Data<Yard>,
     id: web::Path<Uuid>,
     body: Json<DecideAdditionalWork>,
 ) -> Result<HttpResponse, ApiError> {
@@ -580,7 +753,16 @@ pub async fn decide_additional_work(
                 Decision::Approved => AdditionalWorkStatus::Approved,
                 Decision::Rejected => AdditionalWorkStatus::Rejected,
             };
-            let Some(decided) = queries::decide(conn, id, status, user.id, note.clone()).await?
+            // An approval fixes the rate of its day (none where no rate is known).
+            let rate = match status {
+                AdditionalWorkStatus::Approved => {
+                    crate::contracts::queries::usd_per_unit(conn, &item.currency, yard.today())
+                        .await?
+                }
+                _ => None,
+            };
+            let Some(decided) =
+                queries::decide(conn, id, status, user.id, note.clone(), rate).await?
             else {
                 return Err(ApiError::Conflict {
                     kind: ConflictKind::IllegalTransition,

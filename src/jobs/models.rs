@@ -66,6 +66,16 @@ pub struct Job {
     pub additional_work_approved: BigDecimal,
     /// Hours-weighted progress of the tasks, kept by the database (migration 7).
     pub progress_percent: f64,
+    /// The contract's currency.
+    pub currency: String,
+    /// The quote's overall discount on its priced items.
+    pub quote_discount_percent: Option<BigDecimal>,
+    /// When the owner approved the quote (the award).
+    pub awarded_at: Option<DateTime<Utc>>,
+    /// USD per unit of the currency on the award's day.
+    pub award_fx_usd_per_unit: Option<BigDecimal>,
+    /// The contractual redelivery date.
+    pub contract_redelivery: Option<NaiveDate>,
 }
 
 crate::pagination::keyed!(Job, created_at);
@@ -95,6 +105,8 @@ pub struct QuoteView {
     pub valid_until: Option<NaiveDate>,
     /// Remarks.
     pub note: Option<String>,
+    /// For a quote of priced items: the overall discount on their sum, in percent.
+    pub discount_percent: Option<String>,
 }
 
 /// A repair job as the API shows it.
@@ -131,6 +143,11 @@ pub struct JobView {
     pub progress_percent: f64,
     /// Quote plus approved additional work, fixed at `closed`; null before.
     pub invoiced_total: Option<Money>,
+    /// The contract's currency (ISO 4217): the quote, priced items and variations are in it.
+    #[schema(example = "EUR")]
+    pub currency: String,
+    /// The contractual redelivery date, fixed at the award; null before.
+    pub contract_redelivery: Option<NaiveDate>,
     /// When created.
     pub created_at: DateTime<Utc>,
     /// When last changed.
@@ -156,6 +173,10 @@ pub struct CreateJob {
     /// When the owner would like work to start.
     #[serde(default)]
     pub requested_start: Option<DateTime<Utc>>,
+    /// The contract's currency (ISO 4217); default the yard's base currency.
+    #[serde(default)]
+    #[schema(example = "EUR")]
+    pub currency: Option<String>,
 }
 
 /// `PATCH /jobs/{id}` (manager).
@@ -174,15 +195,22 @@ pub struct UpdateJob {
     pub planned_start: Option<DateTime<Utc>>,
     /// Planned end of work (after the start).
     pub planned_end: Option<DateTime<Utc>>,
+    /// The contract's currency, while the job is `requested` or `quoted` and has no
+    /// priced spec item (else 409 `contract-frozen`).
+    #[schema(example = "EUR")]
+    pub currency: Option<String>,
 }
 
 /// `PUT /jobs/{id}/quote` (manager).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PutQuote {
-    /// Positive decimal string, at most 2 decimals.
+    /// Positive decimal string, at most 2 decimals. Required for a job without priced
+    /// spec items; for one with, the server computes it (their sum less
+    /// `discount_percent`) and a given amount must match.
     #[schema(example = "125000.00")]
-    pub amount: String,
+    #[serde(default)]
+    pub amount: Option<String>,
     /// ISO 4217 code.
     #[schema(example = "USD")]
     pub currency: String,
@@ -193,6 +221,10 @@ pub struct PutQuote {
     #[serde(default)]
     #[schema(max_length = 2000)]
     pub note: Option<String>,
+    /// An overall discount on the priced spec items, 0-100, at most 2 decimals.
+    #[serde(default)]
+    #[schema(example = "2.5")]
+    pub discount_percent: Option<String>,
 }
 
 /// `POST /jobs/{id}/transitions`.
@@ -349,9 +381,39 @@ pub struct AdditionalWork {
     pub decision_note: Option<String>,
     /// When found.
     pub created_at: DateTime<Utc>,
+    /// Its place among the job's variations (`V-001` is 1).
+    pub seq: i32,
+    /// `V-001`, `V-002`, ... per job.
+    pub number: Option<String>,
+    /// Where it came from.
+    pub origin: Origin,
+    /// The spec item it belongs to.
+    pub task_id: Option<Uuid>,
+    /// Days of extension of the redelivery it asks for.
+    pub time_impact_days: i32,
+    /// Whether work stops until the owner decides.
+    pub blocking: bool,
+    /// When the owner's answer is due.
+    pub respond_by: DateTime<Utc>,
+    /// Its priced line, when priced as one.
+    pub price: Option<serde_json::Value>,
+    /// USD per unit of its currency on the day of its approval.
+    pub fx_usd_per_unit: Option<BigDecimal>,
 }
 
 crate::pagination::keyed!(AdditionalWork, created_at);
+
+crate::text_enum! {
+    /// Where a variation came from.
+    pub enum Origin {
+        /// Found during the repair.
+        Finding => "finding",
+        /// Asked for by the owner.
+        OwnerRequest => "owner_request",
+        /// Required by the classification society.
+        ClassRequirement => "class_requirement",
+    }
+}
 
 /// An item of additional work as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -375,6 +437,25 @@ pub struct AdditionalWorkView {
     pub decision_note: Option<String>,
     /// When found.
     pub created_at: DateTime<Utc>,
+    /// `V-001`, `V-002`, ... per job.
+    #[schema(example = "V-003")]
+    pub number: String,
+    /// Where it came from.
+    pub origin: Origin,
+    /// The spec item it belongs to, if any.
+    pub task_id: Option<Uuid>,
+    /// Days of extension of the redelivery it asks for (0-365).
+    pub time_impact_days: i32,
+    /// Whether work stops until the owner decides.
+    pub blocking: bool,
+    /// When the owner's answer is due (proposed + the terms' response hours).
+    pub respond_by: DateTime<Utc>,
+    /// Its priced line, when priced as one (null for a lump sum sent as `amount`).
+    #[schema(value_type = Option<crate::contracts::models::PricedLine>)]
+    pub price: Option<serde_json::Value>,
+    /// USD per unit of its currency on the day of its approval (null before, or where no
+    /// rate was known).
+    pub fx_usd_per_unit: Option<String>,
 }
 
 impl From<AdditionalWork> for AdditionalWorkView {
@@ -389,6 +470,14 @@ impl From<AdditionalWork> for AdditionalWorkView {
             decided_at: w.decided_at,
             decision_note: w.decision_note,
             created_at: w.created_at,
+            number: w.number.unwrap_or_default(),
+            origin: w.origin,
+            task_id: w.task_id,
+            time_impact_days: w.time_impact_days,
+            blocking: w.blocking,
+            respond_by: w.respond_by,
+            price: w.price,
+            fx_usd_per_unit: w.fx_usd_per_unit.map(|r| r.normalized().to_string()),
         }
     }
 }
@@ -400,12 +489,30 @@ pub struct CreateAdditionalWork {
     /// What was found and what it takes.
     #[schema(min_length = 1, max_length = 5000)]
     pub description: String,
-    /// Positive decimal string.
+    /// A lump sum: a positive decimal string (with `currency`); or give `price`.
     #[schema(example = "8400.00")]
-    pub amount: String,
-    /// Must be the quote's currency.
+    #[serde(default)]
+    pub amount: Option<String>,
+    /// With `amount`: the job's currency.
     #[schema(example = "USD")]
-    pub currency: String,
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// A priced line, instead of `amount` and `currency`.
+    #[serde(default)]
+    pub price: Option<crate::contracts::models::PriceRequest>,
+    /// Where it came from (default `finding`).
+    #[serde(default)]
+    pub origin: Option<Origin>,
+    /// The spec item it belongs to.
+    #[serde(default)]
+    pub task_id: Option<Uuid>,
+    /// Days of extension of the redelivery it asks for, 0-365 (default 0).
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 365)]
+    pub time_impact_days: Option<i32>,
+    /// Whether work stops until the owner decides (default false).
+    #[serde(default)]
+    pub blocking: Option<bool>,
 }
 
 /// `POST /additional-work/{id}/decision`.

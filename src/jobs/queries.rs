@@ -153,6 +153,8 @@ pub struct NewJob {
     pub requested_start: Option<DateTime<Utc>>,
     /// Creator.
     pub created_by: Uuid,
+    /// The contract's currency.
+    pub currency: String,
 }
 
 /// Inserts a job.
@@ -161,6 +163,18 @@ pub async fn insert(conn: &mut AsyncPgConnection, row: NewJob) -> QueryResult<Jo
         .values(row)
         .returning(Job::as_returning())
         .get_result(conn)
+        .await
+}
+
+/// A job in the caller's scope.
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid, scope: Scope) -> QueryResult<Job> {
+    if scope != Scope::Yard {
+        visible(conn, id, scope).await?;
+    }
+    jobs::table
+        .find(id)
+        .select(Job::as_select())
+        .first(conn)
         .await
 }
 
@@ -225,6 +239,8 @@ pub struct JobChanges {
     pub planned_start: Option<DateTime<Utc>>,
     /// Planned end.
     pub planned_end: Option<DateTime<Utc>>,
+    /// The contract's currency.
+    pub currency: Option<String>,
 }
 
 /// Applies field changes and bumps the version.
@@ -263,26 +279,91 @@ pub async fn set_status(
     touch(conn, id).await
 }
 
-/// Puts a quote on a job (status `quoted`) and bumps the version.
-pub async fn set_quote(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    amount: &BigDecimal,
-    currency: &str,
-    valid_until: Option<chrono::NaiveDate>,
-    note: Option<String>,
-) -> QueryResult<()> {
+/// What the award fixes on the job besides its status.
+#[derive(Debug, Clone)]
+pub struct Award {
+    /// USD per unit of the contract's currency on the award's day, if known.
+    pub fx_usd_per_unit: Option<BigDecimal>,
+    /// The contractual redelivery date (the terms').
+    pub redelivery: Option<chrono::NaiveDate>,
+}
+
+/// Awards a quoted job: `approved`, with the moment, the day's rate and the redelivery
+/// date, in one statement (the database checks that an approved job has an award).
+pub async fn award(conn: &mut AsyncPgConnection, id: Uuid, award: Award) -> QueryResult<()> {
     diesel::update(jobs::table.find(id))
         .set((
-            jobs::status.eq(JobStatus::Quoted),
-            jobs::quote_amount.eq(amount),
-            jobs::quote_currency.eq(currency),
-            jobs::quote_valid_until.eq(valid_until),
-            jobs::quote_note.eq(note),
+            jobs::status.eq(JobStatus::Approved),
+            jobs::awarded_at.eq(Some(Utc::now())),
+            jobs::award_fx_usd_per_unit.eq(award.fx_usd_per_unit),
+            jobs::contract_redelivery.eq(award.redelivery),
         ))
         .execute(conn)
         .await?;
     touch(conn, id).await
+}
+
+/// Puts a quote on a job (status `quoted`) and bumps the version.
+pub async fn set_quote(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    quote: &NewQuote,
+) -> QueryResult<()> {
+    diesel::update(jobs::table.find(id))
+        .set((
+            jobs::status.eq(JobStatus::Quoted),
+            jobs::quote_amount.eq(&quote.amount),
+            jobs::quote_currency.eq(&quote.currency),
+            jobs::quote_valid_until.eq(quote.valid_until),
+            jobs::quote_note.eq(&quote.note),
+            jobs::quote_discount_percent.eq(&quote.discount_percent),
+        ))
+        .execute(conn)
+        .await?;
+    touch(conn, id).await
+}
+
+/// A quote as put on a job.
+#[derive(Debug, Clone)]
+pub struct NewQuote {
+    /// Its amount.
+    pub amount: BigDecimal,
+    /// Its currency (the job's).
+    pub currency: String,
+    /// Its last day.
+    pub valid_until: Option<chrono::NaiveDate>,
+    /// Remarks.
+    pub note: Option<String>,
+    /// The overall discount on priced items.
+    pub discount_percent: Option<BigDecimal>,
+}
+
+/// Sets the amount of a job's quote (its priced items changed), bumping the version.
+pub async fn set_quote_amount(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    amount: &BigDecimal,
+) -> QueryResult<()> {
+    diesel::update(jobs::table.find(id))
+        .set(jobs::quote_amount.eq(amount))
+        .execute(conn)
+        .await?;
+    touch(conn, id).await
+}
+
+/// Drops a rejected quote (the contract's currency changed before a new one).
+pub async fn clear_quote(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    diesel::update(jobs::table.find(id))
+        .set((
+            jobs::quote_amount.eq(None::<BigDecimal>),
+            jobs::quote_currency.eq(None::<String>),
+            jobs::quote_valid_until.eq(None::<chrono::NaiveDate>),
+            jobs::quote_note.eq(None::<String>),
+            jobs::quote_discount_percent.eq(None::<BigDecimal>),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
 }
 
 /// A job row as loaded for its view: the job and its vessel.
@@ -296,6 +377,10 @@ pub fn to_view((job, vessel): JobRow) -> JobView {
             currency: currency.clone(),
             valid_until: job.quote_valid_until,
             note: job.quote_note.clone(),
+            discount_percent: job
+                .quote_discount_percent
+                .as_ref()
+                .map(crate::money::format_amount),
         }),
         _ => None,
     };
@@ -323,6 +408,8 @@ pub fn to_view((job, vessel): JobRow) -> JobView {
         planned_end: job.planned_end,
         progress_percent: shown_progress(job.progress_percent),
         invoiced_total,
+        currency: job.currency,
+        contract_redelivery: job.contract_redelivery,
         created_at: job.created_at,
         updated_at: job.updated_at,
         version: job.version,
@@ -457,19 +544,58 @@ pub async fn events(
 }
 
 /// Inserts an item of additional work.
+/// A new variation.
+#[derive(Debug, Clone)]
+pub struct NewVariation {
+    /// The job.
+    pub job_id: Uuid,
+    /// What was found and what it takes.
+    pub description: String,
+    /// Its amount.
+    pub amount: BigDecimal,
+    /// The job's currency.
+    pub currency: String,
+    /// Its priced line, if priced as one.
+    pub price: Option<serde_json::Value>,
+    /// Where it came from.
+    pub origin: super::models::Origin,
+    /// Its spec item.
+    pub task_id: Option<Uuid>,
+    /// Days of extension it asks for.
+    pub time_impact_days: i32,
+    /// Whether work stops until the owner decides.
+    pub blocking: bool,
+    /// The owner's time to decide, in hours (the terms').
+    pub response_hours: i32,
+}
+
+/// Adds a variation with the job's next number (call with the job locked: the number is
+/// the job's count so far plus one, and unique per job).
 pub async fn insert_additional_work(
     conn: &mut AsyncPgConnection,
-    job_id: Uuid,
-    description: &str,
-    amount: &BigDecimal,
-    currency: &str,
+    v: NewVariation,
 ) -> QueryResult<AdditionalWork> {
+    let next: Option<i32> = additional_work::table
+        .filter(additional_work::job_id.eq(v.job_id))
+        .select(diesel::dsl::max(additional_work::seq))
+        .first(conn)
+        .await?;
+    let now = Utc::now();
     diesel::insert_into(additional_work::table)
         .values((
-            additional_work::job_id.eq(job_id),
-            additional_work::description.eq(description),
-            additional_work::amount.eq(amount),
-            additional_work::currency.eq(currency),
+            additional_work::job_id.eq(v.job_id),
+            additional_work::seq.eq(next.unwrap_or(0) + 1),
+            additional_work::description.eq(v.description),
+            additional_work::amount.eq(v.amount),
+            additional_work::currency.eq(v.currency),
+            additional_work::price.eq(v.price),
+            additional_work::origin.eq(v.origin),
+            additional_work::task_id.eq(v.task_id),
+            additional_work::time_impact_days.eq(v.time_impact_days),
+            additional_work::blocking.eq(v.blocking),
+            additional_work::created_at.eq(now),
+            additional_work::respond_by
+                .eq(now + chrono::Duration::hours(i64::from(v.response_hours))),
         ))
         .returning(AdditionalWork::as_returning())
         .get_result(conn)
@@ -520,6 +646,7 @@ pub async fn decide(
     status: AdditionalWorkStatus,
     by: Uuid,
     note: Option<String>,
+    fx_usd_per_unit: Option<BigDecimal>,
 ) -> QueryResult<Option<AdditionalWork>> {
     diesel::update(
         additional_work::table
@@ -531,6 +658,7 @@ pub async fn decide(
         additional_work::decided_at.eq(Utc::now()),
         additional_work::decided_by.eq(by),
         additional_work::decision_note.eq(note),
+        additional_work::fx_usd_per_unit.eq(fx_usd_per_unit),
     ))
     .returning(AdditionalWork::as_returning())
     .get_result(conn)

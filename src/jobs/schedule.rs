@@ -43,6 +43,7 @@ pub async fn follow_bookings(
             priority: None,
             planned_start: Some(start),
             planned_end: Some(end),
+            currency: None,
         },
     )
     .await?;

@@ -13,8 +13,8 @@ use utoipa::{
 };
 
 use crate::{
-    attachments, auth, docks, error, health, jobs, notifications, organizations, pagination,
-    reports, tasks, technicians, users, vessels, webhooks, work_logs, yard,
+    attachments, auth, contracts, docks, error, health, jobs, notifications, organizations,
+    pagination, reports, tariff, tasks, technicians, users, vessels, webhooks, work_logs, yard,
 };
 
 /// Adds the bearer scheme every protected operation refers to.
@@ -174,6 +174,13 @@ const LINKS: &[(&str, &str, &str)] = &[
     ("create_assignment", "create_work_log", "id"),
     ("create_assignment", "delete_assignment", "id"),
     ("create_job", "upload_attachment", "id"),
+    ("create_job", "put_terms", "id"),
+    ("create_job", "get_terms", "id"),
+    ("create_job", "get_contract", "id"),
+    ("create_job", "get_cost", "id"),
+    ("create_job", "price_line", "id"),
+    ("create_item", "get_item", "id"),
+    ("create_item", "update_item", "id"),
     ("create_job", "list_attachments", "id"),
     ("upload_attachment", "get_attachment", "id"),
     ("upload_attachment", "attachment_content", "id"),
@@ -257,6 +264,12 @@ impl Modify for CreateLinks {
         webhooks::handlers::get_webhook, webhooks::handlers::update_webhook,
         webhooks::handlers::delete_webhook, webhooks::handlers::test_webhook,
         webhooks::handlers::list_deliveries,
+        tariff::handlers::create_item, tariff::handlers::list_items, tariff::handlers::get_item,
+        tariff::handlers::update_item, tariff::handlers::create_modifier,
+        tariff::handlers::list_modifiers,
+        contracts::handlers::put_terms, contracts::handlers::get_terms,
+        contracts::handlers::get_contract, contracts::handlers::get_cost,
+        contracts::handlers::price_line, contracts::handlers::cost_overview,
     ),
     components(schemas(error::Problem, error::FieldError, pagination::Page<users::models::UserView>))
 )]

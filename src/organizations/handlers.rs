@@ -13,6 +13,7 @@ use crate::{
     db::Db,
     error::{ApiError, FieldError},
     http::created,
+    money::check_currency,
     pagination::{Page, PageRequest},
     users::rules::check_name,
 };
@@ -44,16 +45,23 @@ pub async fn create_organization(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
     let (name, country) = (check_name("name", &body.name), check_country(&body.country));
-    let (name, country) = match (name, country) {
-        (Ok(()), Ok(country)) => (body.name.trim(), country),
-        (name, country) => {
+    let currency = body.currency.as_deref().unwrap_or("USD");
+    let currency_ok = check_currency("currency", currency);
+    let (name, country) = match (name, country, currency_ok) {
+        (Ok(()), Ok(country), Ok(())) => (body.name.trim(), country),
+        (name, country, currency) => {
             return Err(ApiError::Validation(
-                [name.err(), country.err()].into_iter().flatten().collect(),
+                [name.err(), country.err(), currency.err()]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
             ));
         }
     };
     let mut conn = db.get().await?;
-    Ok(created(&queries::insert(&mut conn, name, &country).await?))
+    Ok(created(
+        &queries::insert(&mut conn, name, &country, currency).await?,
+    ))
 }
 
 /// List organisations: all for managers, its own for a client.
@@ -111,8 +119,15 @@ pub async fn update_organization(
     body: Json<UpdateOrganization>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Manager)?;
-    let UpdateOrganization { name, country } = body.into_inner();
+    let UpdateOrganization {
+        name,
+        country,
+        currency,
+    } = body.into_inner();
     let mut errors = Vec::new();
+    if let Some(Err(e)) = currency.as_deref().map(|c| check_currency("currency", c)) {
+        errors.push(e);
+    }
     if let Some(Err(e)) = name.as_deref().map(|n| check_name("name", n)) {
         errors.push(e);
     }
@@ -128,5 +143,5 @@ pub async fn update_organization(
     }
     let mut conn = db.get().await?;
     let name = name.map(|n| n.trim().to_owned());
-    Ok(HttpResponse::Ok().json(queries::update(&mut conn, *id, name, country).await?))
+    Ok(HttpResponse::Ok().json(queries::update(&mut conn, *id, name, country, currency).await?))
 }

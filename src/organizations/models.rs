@@ -21,6 +21,9 @@ pub struct Organization {
     pub country: String,
     /// When created.
     pub created_at: DateTime<Utc>,
+    /// The currency it budgets in (ISO 4217): cost positions are shown in it too.
+    #[schema(example = "EUR")]
+    pub currency: String,
 }
 
 crate::pagination::keyed!(Organization, created_at);
@@ -35,6 +38,10 @@ pub struct CreateOrganization {
     /// ISO 3166-1 alpha-2 country code.
     #[schema(pattern = "^[A-Za-z]{2}$", example = "GR")]
     pub country: String,
+    /// The currency it budgets in (default USD).
+    #[serde(default)]
+    #[schema(example = "EUR")]
+    pub currency: Option<String>,
 }
 
 /// `PATCH /organizations/{id}`.
@@ -47,6 +54,9 @@ pub struct UpdateOrganization {
     /// New country code.
     #[schema(pattern = "^[A-Za-z]{2}$")]
     pub country: Option<String>,
+    /// The currency it budgets in.
+    #[schema(example = "EUR")]
+    pub currency: Option<String>,
 }
 
 /// Query of `GET /organizations`.

@@ -12,11 +12,13 @@ pub async fn insert(
     conn: &mut AsyncPgConnection,
     name: &str,
     country: &str,
+    currency: &str,
 ) -> QueryResult<Organization> {
     diesel::insert_into(organizations::table)
         .values((
             organizations::name.eq(name),
             organizations::country.eq(country),
+            organizations::currency.eq(currency),
         ))
         .returning(Organization::as_returning())
         .get_result(conn)
@@ -66,18 +68,21 @@ pub async fn update(
     id: Uuid,
     name: Option<String>,
     country: Option<String>,
+    currency: Option<String>,
 ) -> QueryResult<Organization> {
     #[derive(AsChangeset)]
     #[diesel(table_name = organizations)]
     struct Changes {
         name: Option<String>,
         country: Option<String>,
+        currency: Option<String>,
         updated_at: chrono::DateTime<chrono::Utc>,
     }
     diesel::update(organizations::table.find(id))
         .set(Changes {
             name,
             country,
+            currency,
             updated_at: chrono::Utc::now(),
         })
         .returning(Organization::as_returning())

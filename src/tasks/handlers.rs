@@ -21,7 +21,57 @@ use crate::{
     pagination::{Page, PageRequest},
     users::rules::check_name,
     validation::{max_chars, validated},
+    yard::Yard,
 };
+
+/// A task as `user` may see it: technicians see no prices.
+fn shown_to(user: &AuthUser, mut task: Task) -> Task {
+    if user.role == Role::Technician {
+        task.price = None;
+    }
+    task
+}
+
+fn check_item_number(value: &str, errors: &mut Vec<FieldError>) {
+    let chars = value.chars().count();
+    if !(1..=20).contains(&chars) || value.trim() != value || value.chars().any(char::is_control) {
+        errors.push(FieldError::new(
+            "item_number",
+            "must be 1-20 characters without leading or trailing spaces (e.g. 2.14)",
+        ));
+    }
+}
+
+fn check_sfi(value: &str, errors: &mut Vec<FieldError>) {
+    if let Err(e) = crate::contracts::rules::check_sfi_code("sfi_code", value) {
+        errors.push(e);
+    }
+}
+
+/// 409 `contract-frozen` for a change of price or supply once the job is awarded (the
+/// database refuses it too; this says it in words first).
+fn contract_fixed(job: &crate::jobs::models::Job) -> Result<(), ApiError> {
+    if job.awarded_at.is_some() {
+        return Err(ApiError::conflict(
+            ConflictKind::ContractFrozen,
+            "The contract was fixed at the award: a spec item's price and supply change through a variation.",
+        ));
+    }
+    Ok(())
+}
+
+/// The price of `request` for `job` as stored: the priced line as JSON.
+async fn priced(
+    conn: &mut diesel_async::AsyncPgConnection,
+    job: &crate::jobs::models::Job,
+    request: &crate::contracts::models::PriceRequest,
+    yard: &Yard,
+) -> Result<serde_json::Value, ApiError> {
+    let line =
+        crate::contracts::service::price(conn, "price", request, &job.currency, yard.today())
+            .await?;
+    Ok(serde_json::to_value(line).map_err(anyhow::Error::from)?)
+}
 
 fn check_hours(value: f64, errors: &mut Vec<FieldError>) {
     if !(value.is_finite() && value > 0.0 && value <= 100_000.0) {
@@ -62,6 +112,12 @@ fn create_errors(b: &CreateTask) -> Vec<FieldError> {
     if let Some(d) = &b.description {
         check_description(d, &mut errors);
     }
+    if let Some(n) = &b.item_number {
+        check_item_number(n, &mut errors);
+    }
+    if let Some(c) = &b.sfi_code {
+        check_sfi(c, &mut errors);
+    }
     errors
 }
 
@@ -72,12 +128,13 @@ fn create_errors(b: &CreateTask) -> Vec<FieldError> {
         (status = 201, description = "Created, status `open`", body = Task),
         (status = 403, description = "Not a manager"),
         (status = 404, description = "No such job"),
-        (status = 409, description = "The job is closed or cancelled (`job-not-active`)"),
+        (status = 409, description = "The job is closed or cancelled (`job-not-active`), the item number is taken (`duplicate-code`), or a price after the award (`contract-frozen`)"),
         (status = 422, description = "Invalid values"),
     ))]
 pub async fn create_task(
     user: AuthUser,
     db: web::Data<Db>,
+    yard: web::Data<Yard>,
     id: web::Path<Uuid>,
     body: Json<CreateTask>,
 ) -> Result<HttpResponse, ApiError> {
@@ -95,6 +152,13 @@ pub async fn create_task(
                     format!("The job is {}; its specification is fixed.", job.status),
                 ));
             }
+            let price = match &b.price {
+                Some(request) => {
+                    contract_fixed(&job)?;
+                    Some(priced(conn, &job, request, &yard).await?)
+                }
+                None => None,
+            };
             let task = queries::insert(
                 conn,
                 NewTask {
@@ -103,9 +167,18 @@ pub async fn create_task(
                     description: b.description,
                     estimated_hours: b.estimated_hours,
                     required_certification: b.required_certification,
+                    item_number: b.item_number,
+                    sfi_code: b.sfi_code,
+                    supplied_by: b
+                        .supplied_by
+                        .unwrap_or(crate::contracts::models::SuppliedBy::Yard),
+                    price,
                 },
             )
             .await?;
+            if task.price.is_some() {
+                crate::contracts::service::follow_priced_items(conn, &job).await?;
+            }
             jobs::add_event(
                 conn,
                 NewEvent {
@@ -123,7 +196,7 @@ pub async fn create_task(
             Ok(task)
         })
         .await?;
-    Ok(HttpResponse::Created().json(task))
+    Ok(HttpResponse::Created().json(shown_to(&user, task)))
 }
 
 /// A job's tasks, in the order they were added.
@@ -144,7 +217,7 @@ pub async fn list_tasks(
     let mut conn = db.get().await?;
     jobs::visible(&conn, *id, user.scope()).await?;
     let rows = queries::list(&mut conn, *id, user.scope(), &page).await?;
-    Ok(HttpResponse::Ok().json(Page::of(rows, &page, |t| t)))
+    Ok(HttpResponse::Ok().json(Page::of(rows, &page, |t| shown_to(&user, t))))
 }
 
 /// Every field error of a task's changes.
@@ -161,6 +234,12 @@ fn update_errors(b: &UpdateTask) -> Vec<FieldError> {
     }
     if let Some(Some(d)) = &b.description {
         check_description(d, &mut errors);
+    }
+    if let Some(Some(n)) = &b.item_number {
+        check_item_number(n, &mut errors);
+    }
+    if let Some(Some(c)) = &b.sfi_code {
+        check_sfi(c, &mut errors);
     }
     if let Some(p) = b.progress_percent
         && !(0..=100).contains(&p)
@@ -186,6 +265,7 @@ fn update_errors(b: &UpdateTask) -> Vec<FieldError> {
 pub async fn update_task(
     user: AuthUser,
     db: web::Data<Db>,
+    yard: web::Data<Yard>,
     id: web::Path<Uuid>,
     body: Json<UpdateTask>,
 ) -> Result<HttpResponse, ApiError> {
@@ -197,7 +277,11 @@ pub async fn update_task(
         && b.description.is_none()
         && b.estimated_hours.is_none()
         && b.required_certification.is_none()
-        && b.progress_percent.is_none();
+        && b.progress_percent.is_none()
+        && b.item_number.is_none()
+        && b.sfi_code.is_none()
+        && b.supplied_by.is_none()
+        && b.price.is_none();
     let id = id.into_inner();
     let mut conn = db.get().await?;
     let task = conn
@@ -211,6 +295,21 @@ pub async fn update_task(
                     ConflictKind::JobNotActive,
                     format!("The job is {}; its tasks are fixed.", job.status),
                 ));
+            }
+            let current = &job;
+            let price = match &b.price {
+                Some(Some(request)) => {
+                    contract_fixed(current)?;
+                    Some(Some(priced(conn, current, request, &yard).await?))
+                }
+                Some(None) => {
+                    contract_fixed(current)?;
+                    Some(None)
+                }
+                None => None,
+            };
+            if b.supplied_by.is_some() {
+                contract_fixed(current)?;
             }
             let progress = if b.status == Some(TaskStatus::Done) {
                 Some(100)
@@ -228,12 +327,19 @@ pub async fn update_task(
                     status: b.status,
                     progress_percent: progress,
                     updated_at: Some(chrono::Utc::now()),
+                    item_number: b.item_number,
+                    sfi_code: b.sfi_code,
+                    supplied_by: b.supplied_by,
+                    price: price.clone(),
                 },
             )
             .await?;
+            if price.is_some() {
+                crate::contracts::service::follow_priced_items(conn, &job).await?;
+            }
             jobs::touch(conn, job.id).await?;
             Ok::<Task, ApiError>(task)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(task))
+    Ok(HttpResponse::Ok().json(shown_to(&user, task)))
 }

@@ -44,6 +44,15 @@ pub struct Task {
     pub created_at: DateTime<Utc>,
     /// When last changed.
     pub updated_at: DateTime<Utc>,
+    /// Its item number in the specification (`2.14`), unique within the job.
+    pub item_number: Option<String>,
+    /// Its code in the SFI group system (3 or 6 digits).
+    pub sfi_code: Option<String>,
+    /// Who supplies its material.
+    pub supplied_by: crate::contracts::models::SuppliedBy,
+    /// Its contract price, a priced line (null: not priced; always null for technicians).
+    #[schema(value_type = Option<crate::contracts::models::PricedLine>)]
+    pub price: Option<serde_json::Value>,
 }
 
 crate::pagination::keyed!(Task, created_at);
@@ -66,6 +75,20 @@ pub struct CreateTask {
     #[serde(default)]
     #[schema(pattern = "^[A-Za-z0-9_.-]{1,50}$")]
     pub required_certification: Option<String>,
+    /// Its item number in the specification, 1-20 characters, unique within the job.
+    #[serde(default)]
+    #[schema(example = "2.14", min_length = 1, max_length = 20)]
+    pub item_number: Option<String>,
+    /// Its SFI code: 3 or 6 digits, the first 1-8.
+    #[serde(default)]
+    #[schema(example = "201", pattern = "^[1-8]([0-9]{2}|[0-9]{5})$")]
+    pub sfi_code: Option<String>,
+    /// Who supplies its material (default `yard`).
+    #[serde(default)]
+    pub supplied_by: Option<crate::contracts::models::SuppliedBy>,
+    /// Its price, a priced line in the job's currency (not after the award).
+    #[serde(default)]
+    pub price: Option<crate::contracts::models::PriceRequest>,
 }
 
 /// `PATCH /tasks/{id}`: managers any field; assigned technicians `status` only.
@@ -91,6 +114,19 @@ pub struct UpdateTask {
     /// 0 to 100.
     #[schema(minimum = 0, maximum = 100)]
     pub progress_percent: Option<i32>,
+    /// Its item number; null removes it.
+    #[serde(default, deserialize_with = "crate::http::present")]
+    #[schema(example = "2.14", min_length = 1, max_length = 20)]
+    pub item_number: Option<Option<String>>,
+    /// Its SFI code; null removes it.
+    #[serde(default, deserialize_with = "crate::http::present")]
+    #[schema(example = "201", pattern = "^[1-8]([0-9]{2}|[0-9]{5})$")]
+    pub sfi_code: Option<Option<String>>,
+    /// Who supplies its material (fixed from the award on).
+    pub supplied_by: Option<crate::contracts::models::SuppliedBy>,
+    /// Its price; null removes it (fixed from the award on).
+    #[serde(default, deserialize_with = "crate::http::present")]
+    pub price: Option<Option<crate::contracts::models::PriceRequest>>,
 }
 
 /// A new row of `tasks`.
@@ -107,6 +143,14 @@ pub struct NewTask {
     pub estimated_hours: f64,
     /// Certification code.
     pub required_certification: Option<String>,
+    /// Item number.
+    pub item_number: Option<String>,
+    /// SFI code.
+    pub sfi_code: Option<String>,
+    /// Who supplies the material.
+    pub supplied_by: crate::contracts::models::SuppliedBy,
+    /// The priced line.
+    pub price: Option<serde_json::Value>,
 }
 
 /// Changes to a task.
@@ -127,4 +171,12 @@ pub struct TaskChanges {
     pub progress_percent: Option<i32>,
     /// Last change.
     pub updated_at: Option<DateTime<Utc>>,
+    /// Item number.
+    pub item_number: Option<Option<String>>,
+    /// SFI code.
+    pub sfi_code: Option<Option<String>>,
+    /// Who supplies the material.
+    pub supplied_by: Option<crate::contracts::models::SuppliedBy>,
+    /// The priced line.
+    pub price: Option<Option<serde_json::Value>>,
 }

@@ -135,6 +135,15 @@ async fn every_endpoint_answers_every_caller_as_spec_section_2_says() {
         .expect(201)
         .id();
     let tech_other_user = tech_other.user_id;
+    let tariff_item = app
+        .post(
+            "/api/v1/tariff-items",
+            &manager.token,
+            json!({"code": "STAGING", "description": "Staging, erect and dismantle", "unit": "m2", "unit_price": {"amount": "12.50", "currency": "USD"}}),
+        )
+        .await
+        .expect(201)
+        .id();
 
     use Method as M;
     let j = format!("/api/v1/jobs/{job}");
@@ -225,6 +234,20 @@ async fn every_endpoint_answers_every_caller_as_spec_section_2_says() {
         row(M::GET,   "/api/v1/reports/dock-utilization?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z", None, [401, 200, 403, 403, 403, 403]),
         row(M::GET,   "/api/v1/reports/certifications-expiring", None,             [401, 200, 403, 403, 403, 403]),
         row(M::GET,   "/api/v1/reports/backlog", None,                             [401, 200, 403, 403, 403, 403]),
+        // The tariff: every signed-in user reads it, managers write it.
+        row(M::GET,   "/api/v1/tariff-items", None,                                [401, 200, 200, 200, 200, 200]),
+        row(M::POST,  "/api/v1/tariff-items", Some(json!({"code": "HULL-PLATE", "description": "Shell plate renewal", "unit": "t", "unit_price": {"amount": "3800.00", "currency": "USD"}})), [401, 201, 403, 403, 403, 403]),
+        row(M::GET,   format!("/api/v1/tariff-items/{tariff_item}"), None,         [401, 200, 200, 200, 200, 200]),
+        row(M::PATCH, format!("/api/v1/tariff-items/{tariff_item}"), Some(json!({"unit_price": {"amount": "13.00", "currency": "USD"}})), [401, 200, 403, 403, 403, 403]),
+        row(M::GET,   "/api/v1/tariff-modifiers", None,                            [401, 200, 200, 200, 200, 200]),
+        row(M::POST,  "/api/v1/tariff-modifiers", Some(json!({"code": "DC", "description": "Double curvature", "percent": "20"})), [401, 201, 403, 403, 403, 403]),
+        // The contract: the job is awarded, so its terms are fixed; money is not for technicians.
+        row(M::PUT,   format!("{j}/contract-terms"), Some(json!({"redelivery_date": "2026-04-01"})), [401, 409, 403, 403, 403, 403]),
+        row(M::GET,   format!("{j}/contract-terms"), None,                         [401, 200, 403, 403, 200, 404]),
+        row(M::GET,   format!("{j}/contract"), None,                               [401, 200, 403, 403, 200, 404]),
+        row(M::GET,   format!("{j}/cost"), None,                                   [401, 200, 403, 403, 200, 404]),
+        row(M::POST,  format!("{j}/priced-lines"), Some(json!({"price": {"basis": "lump_sum", "amount": "10.00"}})), [401, 200, 403, 403, 403, 403]),
+        row(M::GET,   "/api/v1/reports/cost-overview", None,                       [401, 200, 403, 403, 200, 200]),
         row(M::GET,   "/api/v1/me/notifications", None,                            [401, 200, 200, 200, 200, 200]),
         row(M::POST,  format!("/api/v1/me/notifications/{notice}/read"), None,     [401, 404, 404, 404, 200, 404]),
         row(M::POST,  "/api/v1/me/notifications/read-all", None,                   [401, 200, 200, 200, 200, 200]),

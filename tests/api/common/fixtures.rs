@@ -124,6 +124,22 @@ impl TestApp {
 
     /// Puts a quote on a job as `manager`.
     pub async fn quote(&self, manager: &Session, job: Uuid, amount: &str, currency: &str) -> Reply {
+        // A quote is in the job's contract currency: set it first when it differs.
+        let current = self
+            .get(&format!("/api/v1/jobs/{job}"), &manager.token)
+            .await;
+        if current.body["currency"]
+            .as_str()
+            .is_some_and(|c| c != currency)
+        {
+            // A currency the API refuses is refused again by the quote itself.
+            self.patch(
+                &format!("/api/v1/jobs/{job}"),
+                &manager.token,
+                json!({"currency": currency}),
+            )
+            .await;
+        }
         self.request(
             Method::PUT,
             &format!("/api/v1/jobs/{job}/quote"),
