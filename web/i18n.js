@@ -58,9 +58,23 @@ export function isolate(value) {
  * @param {Record<string, string | number>} [params]
  */
 export function t(key, params) {
-  let text = catalogs[current][key] ?? en[key] ?? key;
+  let text = plural(key, params) ?? catalogs[current][key] ?? en[key] ?? key;
   if (params) text = text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? isolate(params[name]) : m));
   return text;
+}
+
+const pluralRules = new Map();
+
+/**
+ * The plural form of `key` for `params.n` by the language's CLDR rules
+ * (`key#one`, `key#few`, `key#many`, `key#other`), if the catalogs have one.
+ */
+function plural(key, params) {
+  if (typeof params?.n !== 'number') return undefined;
+  if (!pluralRules.has(current)) pluralRules.set(current, new Intl.PluralRules(current));
+  const form = pluralRules.get(current).select(params.n);
+  const own = catalogs[current];
+  return own[`${key}#${form}`] ?? own[`${key}#other`] ?? en[`${key}#${form}`] ?? en[`${key}#other`];
 }
 
 /** Whether the catalog has a text for `key` (for API codes the app may not know). */

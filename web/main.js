@@ -10,7 +10,7 @@ import { Loading, NotFound } from './ui.js';
 import { Login } from './screens/login.js';
 import { Board } from './screens/board.js';
 import { Jobs } from './screens/jobs.js';
-import { JobPage } from './screens/job.js';
+import { JobPage } from './screens/job/page.js';
 import { Vessels } from './screens/vessels.js';
 import { Docks } from './screens/docks.js';
 import { Clients } from './screens/clients.js';
@@ -19,6 +19,8 @@ import { Technicians, TechnicianPage } from './screens/technicians.js';
 import { Reports } from './screens/reports.js';
 import { MyWork } from './screens/my-work.js';
 import { Notifications, useUnreadCount } from './screens/notifications.js';
+import { Tariff } from './screens/tariff.js';
+import { CostOverview } from './screens/cost.js';
 
 const MANAGER = ['manager'];
 const ANYONE = ['manager', 'client', 'technician'];
@@ -35,6 +37,8 @@ const ROUTES = [
   ['/app/clients', Clients, MANAGER],
   ['/app/users', Users, MANAGER],
   ['/app/reports', Reports, MANAGER],
+  ['/app/tariff', Tariff, ['manager', 'client']],
+  ['/app/cost', CostOverview, ['manager', 'client']],
   ['/app/my-work', MyWork, ['technician']],
   // Technicians hear of nothing: their day is the assignment in front of them.
   ['/app/notifications', Notifications, ['manager', 'client']],
@@ -45,9 +49,9 @@ const NAV = {
   manager: [
     ['/app/board', 'nav.board'], ['/app/jobs', 'nav.jobs'], ['/app/vessels', 'nav.vessels'],
     ['/app/docks', 'nav.docks'], ['/app/technicians', 'nav.technicians'], ['/app/clients', 'nav.clients'],
-    ['/app/users', 'nav.users'], ['/app/reports', 'nav.reports'],
+    ['/app/users', 'nav.users'], ['/app/tariff', 'nav.tariff'], ['/app/reports', 'nav.reports'],
   ],
-  client: [['/app/jobs', 'nav.myJobs'], ['/app/vessels', 'nav.myFleet']],
+  client: [['/app/jobs', 'nav.myJobs'], ['/app/vessels', 'nav.myFleet'], ['/app/cost', 'nav.cost']],
   technician: [['/app/my-work', 'nav.myWork']],
 };
 

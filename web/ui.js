@@ -283,3 +283,43 @@ export function WhenField({ legend, value, onValue, error, dateLabel, timeLabel 
     </div>
   </fieldset>`;
 }
+
+/**
+ * A dialog holding one form: the refusal above it, the fields, and the submit / cancel
+ * row. `send` is a `useSubmit` of the form's action.
+ */
+export function FormDialog({ title, onClose, send, submitLabel, children, wide = false, sub }) {
+  return html`<${Dialog} title=${title} onClose=${onClose} wide=${wide}>
+    ${sub ? html`<p class="sub">${sub}</p>` : null}
+    <${ErrorSummary} error=${send.error} />
+    <form onSubmit=${(e) => { e.preventDefault(); send.run(); }}>
+      ${children}
+      <div class="buttons">
+        <button type="submit" class="primary" disabled=${send.busy}>${submitLabel}</button>
+        <button type="button" onClick=${onClose}>${t('action.cancel')}</button>
+      </div>
+    </form>
+  <//>`;
+}
+
+/**
+ * Binds the fields of a form to its values and to the API's refusal: `field('amount')`
+ * gives a field its `value`, `onValue` and `error` (`field('price', 'price.amount')`
+ * shows the errors of several API fields).
+ */
+export function binder(form, set, error) {
+  return (name, ...errorNames) => ({
+    value: form[name],
+    onValue: set(name),
+    error: fieldError(error, name, ...errorNames),
+  });
+}
+
+/**
+ * What a loaded value shows: the API's refusal, a quiet "loading", or `children(data)`.
+ */
+export function Loaded({ state, children }) {
+  if (state.error) return html`<${Failure} error=${state.error} />`;
+  if (state.data === undefined) return html`<${Loading} />`;
+  return children(state.data);
+}

@@ -28,7 +28,7 @@ test('every screen of the manager', async ({ page, request }) => {
   for (const [path, heading] of [
     ['/app/jobs', 'Jobs'], [`/app/jobs/${job.id}`, /Hellas Trader/], ['/app/vessels', 'Vessels'], ['/app/docks', 'Docks'],
     ['/app/technicians', 'Technicians'], [`/app/technicians/${tech.id}`, tech.full_name], ['/app/clients', 'Clients'],
-    ['/app/users', 'Users'], ['/app/reports', 'Reports'],
+    ['/app/users', 'Users'], ['/app/reports', 'Reports'], ['/app/tariff', 'Tariff'], ['/app/cost', 'Cost'],
   ]) {
     await page.goto(path);
     await expect(page.getByRole('heading', { name: heading, level: 1 })).toBeVisible();

@@ -25,7 +25,7 @@ test('a client rejects additional work with a reason, and reads yesterday\'s dai
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Hellas Trader');
   // The decision comes first, with its amount.
   const decisions = page.getByRole('region', { name: /Waiting for your decision/ });
-  await expect(decisions).toContainText('USD 38,500.00');
+  await expect(decisions).toContainText('EUR 38,500.00');
   await expect(page.getByRole('region', { name: /^Daily report/ }).getByRole('table')).toBeVisible();
   await shot(page, 'client-job', { fullPage: true });
   await decisions.getByRole('button', { name: 'Reject additional work: Renew 14 m2 of shell plating at the bilge strake' }).click();

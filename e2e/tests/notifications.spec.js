@@ -19,7 +19,7 @@ test('a client sees new additional work in its notifications and opens the job f
   const before = (await get(request, client, '/me/notifications?unread=true&limit=1')).unread_count;
   const added = await request.post(`/api/v1/jobs/${job.id}/additional-work`, {
     headers: { Authorization: `Bearer ${manager}` },
-    data: { description: WORK, amount: '4200.00', currency: 'USD' },
+    data: { description: WORK, amount: '4200.00', currency: job.currency },
   });
   expect(added.status()).toBe(201);
 
@@ -28,7 +28,7 @@ test('a client sees new additional work in its notifications and opens the job f
   await expect(bell).toBeVisible();
   await bell.click();
   await expect(page.getByRole('heading', { level: 1, name: 'Notifications' })).toBeVisible();
-  const item = page.getByRole('button', { name: new RegExp(`additional work to approve — ${WORK.replace(/[()]/g, '\\$&')} \\(USD 4,200\\.00\\)`) });
+  const item = page.getByRole('button', { name: new RegExp(`additional work to approve — ${WORK.replace(/[()]/g, '\\$&')} \\(${job.currency} 4,200\\.00\\)`) });
   await expect(item).toBeVisible();
   await expect(item).toContainText(job.number);
   await expectAccessible(page, 'notifications');

@@ -368,24 +368,27 @@ fn tariff_line(
 
 /// The tariff and the owners' currencies.
 pub(super) fn write_tariff(sql: &mut String) {
-    for (code, description, unit, price, sfi) in TARIFF {
+    // In the order of the list (a minute apart), as the yard entered it in January.
+    for (n, (code, description, unit, price, sfi)) in TARIFF.iter().enumerate() {
         let _ = writeln!(
             sql,
-            "INSERT INTO tariff_items (id, code, description, unit, unit_price, currency, sfi_code) \
-             VALUES ({}, {}, {}, {}, {price}, 'USD', {});",
+            "INSERT INTO tariff_items (id, code, description, unit, unit_price, currency, sfi_code, created_at, updated_at) \
+             VALUES ({}, {}, {}, {}, {price}, 'USD', {}, {at}, {at});",
             q(&demo_id(&format!("tariff:{code}")).to_string()),
             q(code),
             q(description),
             q(unit),
-            opt(sfi)
+            opt(*sfi),
+            at = ts(weihai(2026, 1, 5, 9, 0) + Duration::minutes(n as i64))
         );
     }
-    for (code, description, percent) in SURCHARGES {
+    for (n, (code, description, percent)) in SURCHARGES.iter().enumerate() {
         let _ = writeln!(
             sql,
-            "INSERT INTO tariff_modifiers (code, description, percent) VALUES ({}, {}, {percent});",
+            "INSERT INTO tariff_modifiers (code, description, percent, created_at) VALUES ({}, {}, {percent}, {});",
             q(code),
-            q(description)
+            q(description),
+            ts(weihai(2026, 1, 5, 8, 0) + Duration::minutes(n as i64))
         );
     }
     for (org, currency) in OWNER_CURRENCIES {

@@ -10,7 +10,7 @@ import { Failure, Loading, Money, PageHead, StatusBadge, TextField, useAsync, us
 export function Reports() {
   useTitle(t('nav.reports'));
   return html`<section class="reports">
-    <${PageHead} title=${t('nav.reports')} />
+    <${PageHead} title=${t('nav.reports')}><a class="button" href="/app/cost">${t('reports.costOverview')}</a><//>
     <${TradeVolume} />
     <div class="columns even">
       <${Utilisation} />
