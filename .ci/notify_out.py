@@ -154,7 +154,8 @@ def main():
         # A job through its life: the client asks (on one instance), the manager quotes and
         # plans (on the other), the client approves and decides.
         job = ok(201, call(b, "POST", "/api/v1/jobs", {"vessel_id": vessel, "title": "Hull blasting",
-                                                       "description": "Sa 2.5, two coats", "priority": "normal"}, client))["id"]
+                                                       "description": "Sa 2.5, two coats", "priority": "normal",
+                                                       "currency": "EUR"}, client))["id"]
         ok(200, call(a, "PUT", f"/api/v1/jobs/{job}/quote", {"amount": "125000.00", "currency": "EUR"}, manager))
         ok(200, call(b, "POST", f"/api/v1/jobs/{job}/transitions", {"to": "approved", "note": "Go ahead"}, client))
         ok(200, call(a, "PATCH", f"/api/v1/jobs/{job}", {"planned_start": "2027-03-01T00:00:00Z",

@@ -24,6 +24,7 @@ pub mod openapi;
 pub mod organizations;
 pub mod pagination;
 pub mod rate_limit;
+pub mod redelivery;
 pub mod reports;
 pub mod role;
 pub mod schema;
@@ -379,7 +380,8 @@ pub fn app(
                                 .configure(work_logs::job_routes)
                                 .configure(tasks::job_routes)
                                 .configure(attachments::job_routes)
-                                .configure(contracts::job_routes),
+                                .configure(contracts::job_routes)
+                                .configure(redelivery::job_routes),
                         ),
                 )
                 .configure(auth::routes)
@@ -393,6 +395,7 @@ pub fn app(
                 .configure(work_logs::routes)
                 .configure(reports::routes)
                 .configure(contracts::routes)
+                .configure(redelivery::routes)
                 .configure(tariff::routes)
                 .configure(attachments::routes)
                 .configure(yard::routes)

@@ -187,6 +187,28 @@ diesel::table! {
         awarded_at -> Nullable<Timestamptz>,
         award_fx_usd_per_unit -> Nullable<Numeric>,
         contract_redelivery -> Nullable<Date>,
+        completed_at -> Nullable<Timestamptz>,
+        redelivery_at_risk_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    redelivery_entries (id) {
+        id -> Uuid,
+        job_id -> Uuid,
+        at -> Timestamptz,
+        days -> Int4,
+        cause -> Text,
+        additional_work_id -> Nullable<Uuid>,
+        note -> Nullable<Text>,
+        status -> Text,
+        by_role -> Text,
+        created_by -> Nullable<Uuid>,
+        dispute_note -> Nullable<Text>,
+        disputed_at -> Nullable<Timestamptz>,
+        disputed_by -> Nullable<Uuid>,
+        withdrawn_at -> Nullable<Timestamptz>,
+        withdrawn_by -> Nullable<Uuid>,
     }
 }
 
@@ -439,6 +461,8 @@ diesel::joinable!(job_events -> users (actor_id));
 diesel::joinable!(jobs -> organizations (organization_id));
 diesel::joinable!(jobs -> users (created_by));
 diesel::joinable!(jobs -> vessels (vessel_id));
+diesel::joinable!(redelivery_entries -> jobs (job_id));
+diesel::joinable!(redelivery_entries -> additional_work (additional_work_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(contract_terms -> jobs (job_id));
 diesel::joinable!(tasks -> jobs (job_id));
@@ -474,6 +498,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_settings,
     notifications,
     organizations,
+    redelivery_entries,
     refresh_tokens,
     tariff_items,
     tariff_modifiers,

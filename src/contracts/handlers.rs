@@ -226,10 +226,11 @@ pub async fn cost_overview(
     Ok(HttpResponse::Ok().json(Page::of(rows, &page, |r| {
         let forecast = &r.contract + &r.approved + &r.pending;
         let growth = rules::growth_percent(&r.contract, &(&r.approved + &r.pending));
-        let days_late = match (r.planned_end, r.contract_redelivery) {
-            (Some(end), Some(due)) => (yard.day_of(end) - due).num_days().max(0),
-            _ => 0,
-        };
+        let days_late = crate::redelivery::rules::days_late(
+            r.contract_redelivery,
+            r.planned_end.map(|end| yard.day_of(end)),
+            r.completed_at.map(|at| yard.day_of(at)),
+        );
         CostOverviewRow {
             job_id: r.id,
             number: r.number,

@@ -122,6 +122,7 @@ pub struct PricedLine {
     /// The tariff item, for a tariff line.
     pub tariff_code: Option<String>,
     /// The surcharges applied, for a tariff line.
+    #[schema(max_items = 20)]
     pub modifiers: Vec<AppliedModifier>,
     /// A tariff line: the tariff item's own price and currency, before surcharges and
     /// conversion.
@@ -183,6 +184,7 @@ pub struct ContractTerms {
     /// Months of guarantee.
     pub guarantee_months: i32,
     /// The instalments.
+    #[schema(max_items = 12)]
     pub payment_terms: Vec<PaymentTerm>,
     /// Damages per day late, or null.
     pub delay_damages_per_day: Option<Money>,

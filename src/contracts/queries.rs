@@ -285,6 +285,8 @@ pub struct OverviewRow {
     pub planned_end: Option<DateTime<Utc>>,
     /// The contractual redelivery.
     pub contract_redelivery: Option<NaiveDate>,
+    /// When completed.
+    pub completed_at: Option<DateTime<Utc>>,
     /// For paging.
     pub created_at: DateTime<Utc>,
 }
@@ -342,6 +344,7 @@ pub async fn overview(
             jobs::additional_work_approved,
             jobs::planned_end,
             jobs::contract_redelivery,
+            jobs::completed_at,
             jobs::created_at,
         ))
         .into_boxed();
@@ -363,6 +366,7 @@ pub async fn overview(
         BigDecimal,
         Option<DateTime<Utc>>,
         Option<NaiveDate>,
+        Option<DateTime<Utc>>,
         DateTime<Utc>,
     );
     let rows: Vec<Row> =
@@ -394,6 +398,7 @@ pub async fn overview(
                 approved,
                 planned_end,
                 contract_redelivery,
+                completed_at,
                 created_at,
             )| {
                 let pending = pending
@@ -412,6 +417,7 @@ pub async fn overview(
                     pending,
                     planned_end,
                     contract_redelivery,
+                    completed_at,
                     created_at,
                 }
             },

@@ -90,19 +90,16 @@ pub async fn price(
 }
 
 /// What the award of `job` (locked, `quoted`) fixes: its terms (the defaults if none
-/// were put, redelivery on the planned end's day), the day's rate and the redelivery.
+/// were put, redelivery on the planned end's day) and the day's rate.
 pub async fn award(
     conn: &mut AsyncPgConnection,
     job: &Job,
     yard: &Yard,
 ) -> Result<Award, ApiError> {
     let planned = job.planned_end.map(|end| yard.day_of(end));
-    let terms = queries::terms_or_defaults(conn, job.id, planned).await?;
+    queries::terms_or_defaults(conn, job.id, planned).await?;
     let fx_usd_per_unit = queries::usd_per_unit(conn, &job.currency, yard.today()).await?;
-    Ok(Award {
-        fx_usd_per_unit,
-        redelivery: terms.redelivery_date,
-    })
+    Ok(Award { fx_usd_per_unit })
 }
 
 /// The quote of `job` (locked) recomputed from its priced items, when it has a quote,

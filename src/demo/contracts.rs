@@ -557,14 +557,16 @@ pub(super) fn write_hellas(
          quote_discount_percent = {discount} WHERE id = {job};"
     );
     // Terms: 50 % before sailing, 50 % within 30 days (a Chinese yard's usual), the
-    // redelivery on the planned end, damages of EUR 3 500 a day up to EUR 70 000.
+    // redelivery nine days before today's planned end (the ledger below moves it by
+    // seven: the yard runs two days late of its own), damages of EUR 3 500 a day up to
+    // EUR 70 000.
     let _ = writeln!(
         sql,
         "INSERT INTO contract_terms (job_id, redelivery_date, guarantee_months, payment_terms, \
          delay_damages_per_day, delay_damages_max, response_hours) VALUES ({job}, {}, 3, \
          '[{{\"percent\": \"50\", \"due\": \"on_redelivery\"}}, {{\"percent\": \"50\", \"due\": \"after_redelivery\", \"days\": 30}}]', \
          3500, 70000, 48);",
-        q(&planned_end
+        q(&(planned_end - Duration::days(9))
             .with_timezone(&chrono_tz::Asia::Shanghai)
             .date_naive()
             .to_string())
@@ -578,12 +580,16 @@ pub(super) fn write_hellas(
         q(&demo_id("task:hellas-plate").to_string()),
         q(&demo_id("additional:hellas-bilge").to_string())
     );
+    // The grating stopped the sea chest's closing up until decided (blocking), was
+    // answered 30 hours after its respond-by, and took two days more: two entries.
+    let grating = q(&demo_id("additional:hellas-grating").to_string());
     let _ = writeln!(
         sql,
-        "UPDATE additional_work SET currency = 'EUR', origin = 'finding', \
-         fx_usd_per_unit = usd_per_unit('EUR', (decided_at AT TIME ZONE 'Asia/Shanghai')::date) WHERE id = {};",
-        q(&demo_id("additional:hellas-grating").to_string())
+        "UPDATE additional_work SET currency = 'EUR', origin = 'finding', blocking = true, time_impact_days = 2, \
+         created_at = decided_at - interval '78 hours', respond_by = decided_at - interval '30 hours', \
+         fx_usd_per_unit = usd_per_unit('EUR', (decided_at AT TIME ZONE 'Asia/Shanghai')::date) WHERE id = {grating};"
     );
+    write_hellas_ledger(sql, &job, &grating, decided);
     let anodes = tariff_line("ANODE-ZN", "48", &[], "0", eur);
     let created = decided - Duration::hours(20);
     let _ = writeln!(
@@ -614,6 +620,53 @@ pub(super) fn write_hellas(
             .with_timezone(&chrono_tz::Asia::Shanghai)
             .date_naive()
             .to_string())
+    );
+}
+
+/// The Hellas Trader's redelivery ledger: the grating's two automatic entries, a gale
+/// day, and the owner's late seal kit, which the owner disputes.
+fn write_hellas_ledger(sql: &mut String, job: &str, grating: &str, decided: DateTime<Utc>) {
+    let client = q(&demo_id("client:gr").to_string());
+    let manager = q(&demo_id("manager").to_string());
+    for (n, (cause, days)) in [("variation", 2), ("late_decision", 2)]
+        .into_iter()
+        .enumerate()
+    {
+        let _ = writeln!(
+            sql,
+            "INSERT INTO redelivery_entries (job_id, at, days, cause, additional_work_id, by_role) \
+             VALUES ({job}, {}, {days}, '{cause}', {grating}, 'system');",
+            ts(decided + Duration::milliseconds(n as i64))
+        );
+    }
+    let gale = decided + Duration::days(2);
+    let _ = writeln!(
+        sql,
+        "INSERT INTO redelivery_entries (job_id, at, days, cause, note, by_role, created_by) \
+         VALUES ({job}, {}, 1, 'weather', {}, 'manager', {manager});",
+        ts(gale + Duration::hours(9)),
+        q(&format!(
+            "Gale on {} (Beaufort 8, gusts over 20 m/s): no crane lifts and no hull painting all day.",
+            gale.with_timezone(&chrono_tz::Asia::Shanghai)
+                .format("%-d %B")
+        ))
+    );
+    let seal = decided + Duration::days(4) + Duration::hours(2);
+    let _ = writeln!(
+        sql,
+        "INSERT INTO redelivery_entries (job_id, at, days, cause, note, by_role, created_by, status, \
+         dispute_note, disputed_at, disputed_by) VALUES ({job}, {}, 2, 'owner_supply_late', {}, 'manager', \
+         {manager}, 'disputed', {}, {}, {client});",
+        ts(seal),
+        q(
+            "The owner-supplied stern tube seal kit reached the yard two days after the agreed date; \
+           the tailshaft could not be refitted until it came."
+        ),
+        q(
+            "The kit was at the yard gate on the agreed day: the forwarder's delivery note is with our \
+           superintendent. Please check the gate log."
+        ),
+        ts(seal + Duration::hours(5))
     );
 }
 

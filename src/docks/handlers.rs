@@ -21,7 +21,7 @@ use crate::{
     error::{ApiError, ConflictKind, FieldError},
     group_commit::GroupWriter,
     http::created,
-    jobs::{models::PageQuery, queries as jobs},
+    jobs::models::PageQuery,
     pagination::{Page, PageRequest},
     users::rules::check_name,
     validation::{positive_number, validated},
@@ -265,12 +265,20 @@ pub async fn create_booking(
 
 /// 422 unless `job_id` is a job of `vessel_id`.
 async fn check_job_of(
-    conn: &AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     job_id: Uuid,
     vessel_id: Uuid,
 ) -> Result<(), ApiError> {
-    match jobs::find_view(conn, job_id, Scope::Yard).await {
-        Ok(job) if job.vessel.id == vessel_id => Ok(()),
+    use crate::schema::jobs;
+    use diesel::QueryDsl;
+    use diesel_async::RunQueryDsl;
+    let vessel_of_job = jobs::table
+        .find(job_id)
+        .select(jobs::vessel_id)
+        .first::<Uuid>(&mut conn)
+        .await;
+    match vessel_of_job {
+        Ok(vessel) if vessel == vessel_id => Ok(()),
         Ok(_) => Err(ApiError::invalid("job_id", "is a job of another vessel")),
         Err(diesel::result::Error::NotFound) => Err(ApiError::invalid("job_id", "no such job")),
         Err(e) => Err(e.into()),

@@ -118,7 +118,7 @@ pub async fn create_job(
             Ok::<_, ApiError>(job.id)
         })
         .await?;
-    let view = queries::find_view(&conn, job_id, Scope::Yard).await?;
+    let view = queries::find_view(&conn, job_id, Scope::Yard, &yard).await?;
     Ok(job_response(actix_web::http::StatusCode::CREATED, &view))
 }
 
@@ -134,6 +134,7 @@ pub async fn create_job(
 pub async fn list_jobs(
     user: AuthUser,
     db: web::Data<Db>,
+    yard: web::Data<Yard>,
     pages: web::Data<KeptPages<ListKey>>,
     req: HttpRequest,
     query: web::Query<JobListQuery>,
@@ -145,7 +146,7 @@ pub async fn list_jobs(
     let body = pages
         .get_or_render(&mut conn, key, async |conn| {
             let rows = queries::list(conn, &query, scope, &page).await?;
-            let page = Page::of(rows, &page, queries::to_view);
+            let page = Page::of(rows, &page, |row| queries::to_view(row, &yard));
             Ok::<_, ApiError>(Bytes::from(
                 serde_json::to_vec(&page).map_err(anyhow::Error::from)?,
             ))
@@ -165,6 +166,7 @@ pub async fn list_jobs(
 pub async fn get_job(
     user: AuthUser,
     db: web::Data<Db>,
+    yard: web::Data<Yard>,
     views: web::Data<KeptJobs>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
@@ -178,7 +180,7 @@ pub async fn get_job(
     let mut conn = db.get().await?;
     let (version, body) = views
         .get_or_render(&mut conn, key, async |conn| {
-            let view = queries::find_view(conn, *id, scope).await?;
+            let view = queries::find_view(conn, *id, scope, &yard).await?;
             let body = serde_json::to_vec(&view).map_err(anyhow::Error::from)?;
             Ok::<_, ApiError>((view.version, Bytes::from(body)))
         })
@@ -209,6 +211,7 @@ fn kept_job_response(version: i32, body: Bytes) -> HttpResponse {
 pub async fn update_job(
     user: AuthUser,
     db: web::Data<Db>,
+    yard: web::Data<Yard>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: Json<UpdateJob>,
@@ -276,7 +279,7 @@ pub async fn update_job(
         Ok(())
     })
     .await?;
-    let view = queries::find_view(&conn, id, Scope::Yard).await?;
+    let view = queries::find_view(&conn, id, Scope::Yard, &yard).await?;
     Ok(job_response(actix_web::http::StatusCode::OK, &view))
 }
 
@@ -296,6 +299,7 @@ pub async fn update_job(
 pub async fn put_quote(
     user: AuthUser,
     db: web::Data<Db>,
+    yard: web::Data<Yard>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: Json<PutQuote>,
@@ -386,7 +390,7 @@ pub async fn put_quote(
             .map_err(ApiError::from)
     })
     .await?;
-    let view = queries::find_view(&conn, id, Scope::Yard).await?;
+    let view = queries::find_view(&conn, id, Scope::Yard, &yard).await?;
     Ok(job_response(actix_web::http::StatusCode::OK, &view))
 }
 
@@ -507,7 +511,7 @@ pub async fn transition(
         Ok(())
     })
     .await?;
-    let view = queries::find_view(&conn, id, user.scope()).await?;
+    let view = queries::find_view(&conn, id, user.scope(), &yard).await?;
     Ok(job_response(actix_web::http::StatusCode::OK, &view))
 }
 
@@ -527,7 +531,8 @@ pub async fn allowed_moves(
 ) -> Result<HttpResponse, ApiError> {
     user.require_any(&[Role::Manager, Role::Client])?;
     let conn = db.get().await?;
-    let job = queries::find_view(&conn, *id, user.scope()).await?;
+    let mut conn = conn;
+    let job = queries::find(&mut conn, *id, user.scope()).await?;
     Ok(HttpResponse::Ok().json(AllowedMoves {
         status: job.status,
         moves: rules::moves(job.status, user.role),
@@ -777,6 +782,7 @@ pub async fn decide_additional_work(
                 None => format!("{status}: {}", item.description),
             });
             queries::add_event(conn, decided_event).await?;
+            crate::redelivery::service::after_decision(conn, &job, &decided).await?;
             queries::touch(conn, job.id).await?;
             Ok(decided)
         })

@@ -74,8 +74,13 @@ pub struct Job {
     pub awarded_at: Option<DateTime<Utc>>,
     /// USD per unit of the currency on the award's day.
     pub award_fx_usd_per_unit: Option<BigDecimal>,
-    /// The contractual redelivery date.
+    /// The contractual redelivery date: the award's plus the ledger's days, kept by
+    /// PostgreSQL (migration 17).
     pub contract_redelivery: Option<NaiveDate>,
+    /// When the job was completed (null again if it is reopened).
+    pub completed_at: Option<DateTime<Utc>>,
+    /// When it was first found running late against its contractual redelivery.
+    pub redelivery_at_risk_at: Option<DateTime<Utc>>,
 }
 
 crate::pagination::keyed!(Job, created_at);
@@ -146,8 +151,12 @@ pub struct JobView {
     /// The contract's currency (ISO 4217): the quote, priced items and variations are in it.
     #[schema(example = "EUR")]
     pub currency: String,
-    /// The contractual redelivery date, fixed at the award; null before.
+    /// The contractual redelivery date: the award's, moved by the redelivery ledger's
+    /// entries (`GET /jobs/{id}/redelivery`); null before the award.
     pub contract_redelivery: Option<NaiveDate>,
+    /// Days the yard's forecast (the completion, once completed) runs past
+    /// `contract_redelivery`, in yard days; 0 when on time or not awarded.
+    pub days_late: i64,
     /// When created.
     pub created_at: DateTime<Utc>,
     /// When last changed.

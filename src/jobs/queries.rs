@@ -27,6 +27,7 @@ use crate::{
     money::Money,
     pagination::PageRequest,
     schema::{additional_work, job_events, job_number_counters, jobs, users, vessels},
+    yard::Yard,
 };
 
 /// The ids of the jobs a technician (by user id, bound as `$n`) has a live assignment on.
@@ -284,19 +285,17 @@ pub async fn set_status(
 pub struct Award {
     /// USD per unit of the contract's currency on the award's day, if known.
     pub fx_usd_per_unit: Option<BigDecimal>,
-    /// The contractual redelivery date (the terms').
-    pub redelivery: Option<chrono::NaiveDate>,
 }
 
-/// Awards a quoted job: `approved`, with the moment, the day's rate and the redelivery
-/// date, in one statement (the database checks that an approved job has an award).
+/// Awards a quoted job: `approved`, with the moment and the day's rate, in one statement
+/// (the database checks that an approved job has an award, and sets its contractual
+/// redelivery from the terms: `contract_redelivery_of`).
 pub async fn award(conn: &mut AsyncPgConnection, id: Uuid, award: Award) -> QueryResult<()> {
     diesel::update(jobs::table.find(id))
         .set((
             jobs::status.eq(JobStatus::Approved),
             jobs::awarded_at.eq(Some(Utc::now())),
             jobs::award_fx_usd_per_unit.eq(award.fx_usd_per_unit),
-            jobs::contract_redelivery.eq(award.redelivery),
         ))
         .execute(conn)
         .await?;
@@ -369,8 +368,13 @@ pub async fn clear_quote(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<
 /// A job row as loaded for its view: the job and its vessel.
 pub type JobRow = (Job, VesselSummary);
 
-/// Turns a loaded row into the API view.
-pub fn to_view((job, vessel): JobRow) -> JobView {
+/// Turns a loaded row into the API view (the yard's calendar tells its days late).
+pub fn to_view((job, vessel): JobRow, yard: &Yard) -> JobView {
+    let days_late = crate::redelivery::rules::days_late(
+        job.contract_redelivery,
+        job.planned_end.map(|end| yard.day_of(end)),
+        job.completed_at.map(|at| yard.day_of(at)),
+    );
     let quote = match (&job.quote_amount, &job.quote_currency) {
         (Some(amount), Some(currency)) => Some(QuoteView {
             amount: crate::money::format_amount(amount),
@@ -410,6 +414,7 @@ pub fn to_view((job, vessel): JobRow) -> JobView {
         invoiced_total,
         currency: job.currency,
         contract_redelivery: job.contract_redelivery,
+        days_late,
         created_at: job.created_at,
         updated_at: job.updated_at,
         version: job.version,
@@ -450,9 +455,10 @@ pub async fn find_view(
     mut conn: &AsyncPgConnection,
     id: Uuid,
     scope: Scope,
+    yard: &Yard,
 ) -> QueryResult<JobView> {
     let row: JobRow = JOB_VIEW.with(id, scope).get_result(&mut conn).await?;
-    Ok(to_view(row))
+    Ok(to_view(row, yard))
 }
 
 /// A page of jobs, newest first, within the caller's scope.

@@ -46,12 +46,15 @@ pub struct DispatchConfig {
     pub senders: usize,
     /// The mail transport; `None`: no mail.
     pub mailer: Option<Mailer>,
+    /// How often it looks for jobs that have started to run late.
+    pub watch_every: Duration,
     /// The yard (its calendar and name).
     pub yard: Yard,
 }
 
 impl DispatchConfig {
-    /// Defaults: every second, reports at 07:00, first retry after 30 s, 16 senders.
+    /// Defaults: every second, reports at 07:00, first retry after 30 s, 16 senders, late
+    /// jobs looked for every 5 s.
     pub fn new(yard: Yard) -> Self {
         Self {
             poll: Duration::from_secs(1),
@@ -60,6 +63,7 @@ impl DispatchConfig {
             allow_private: false,
             senders: 16,
             mailer: None,
+            watch_every: Duration::from_secs(5),
             yard,
         }
     }
@@ -218,6 +222,7 @@ async fn run(
     // The morning reports are written at start (one missed while no instance ran) and
     // then at each report moment: the round after it passes, so within a poll of it.
     let mut next_daily = Utc::now();
+    let mut next_watch = Utc::now();
     loop {
         tokio::select! {
             _ = tokio::time::sleep(config.poll) => {}
@@ -245,6 +250,21 @@ async fn run(
                 // Tried again shortly: the database may be back in a moment.
                 Err(_) => Utc::now() + chrono::Duration::seconds(5),
             };
+        }
+        if Utc::now() >= next_watch {
+            // Jobs that have just started to run late against their contractual
+            // redelivery (each heard of once, whichever instance finds it).
+            next_watch = Utc::now()
+                + chrono::Duration::from_std(config.watch_every).unwrap_or(chrono::Duration::MAX);
+            let found = match db.get().await {
+                Ok(mut conn) => crate::redelivery::service::watch(&mut conn, &config.yard)
+                    .await
+                    .map_err(anyhow::Error::from),
+                Err(e) => Err(anyhow::Error::from(e)),
+            };
+            if let Err(e) = found {
+                tracing::warn!(error = %e, "looking for jobs running late failed");
+            }
         }
         if mails.is_empty() {
             mails.spawn(send_mails(db.clone(), config.clone(), counters.clone()));

@@ -178,6 +178,47 @@ pub fn compose(event: &Event, report: Option<&DailyReport>, yard: &Yard, public_
                 ),
             ],
         ),
+        EventKind::JobRedeliveryChanged => {
+            let days = event.data.get("days").and_then(|v| v.as_i64()).unwrap_or(0);
+            let withdrawn = event.data.get("withdrawn").and_then(|v| v.as_bool()) == Some(true);
+            (
+                format!("{on}: contractual redelivery now {}", s("to")),
+                vec![
+                    format!(
+                        "The contractual redelivery of {} moved from {} to {} ({:+} days).",
+                        job.number,
+                        s("from"),
+                        s("to"),
+                        days
+                    ),
+                    if withdrawn {
+                        format!("An entry ({}) was withdrawn.", label(&s("cause")))
+                    } else {
+                        format!("Cause: {}.", label(&s("cause")))
+                    },
+                ],
+            )
+        }
+        EventKind::JobRedeliveryAtRisk => {
+            let days = event
+                .data
+                .get("days_late")
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0);
+            (
+                format!("{on}: running {days} days late"),
+                vec![format!(
+                    "{} runs {} days behind its contractual redelivery of {} (the yard's forecast: {}).",
+                    job.number,
+                    days,
+                    s("current"),
+                    match s("completed_on").as_str() {
+                        "" => s("forecast"),
+                        completed => format!("completed on {completed}"),
+                    }
+                )],
+            )
+        }
         EventKind::AdditionalWorkProposed => (
             format!("{on}: additional work needs your approval"),
             vec![format!(

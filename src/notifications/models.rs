@@ -24,6 +24,14 @@ pub enum EventKind {
     /// New planned dates (also through a moved dock booking).
     #[serde(rename = "job.schedule_changed")]
     JobScheduleChanged,
+    /// The contractual redelivery moved: `data` has `from`, `to`, `cause`, `days`,
+    /// `entry_id` and `withdrawn` (the job's client organisation).
+    #[serde(rename = "job.redelivery_changed")]
+    JobRedeliveryChanged,
+    /// The job first runs late against its contractual redelivery: `data` has
+    /// `current`, `forecast`, `completed_on` and `days_late` (client and managers).
+    #[serde(rename = "job.redelivery_at_risk")]
+    JobRedeliveryAtRisk,
     /// Additional work waits for the owner's decision.
     #[serde(rename = "additional_work.proposed")]
     AdditionalWorkProposed,
@@ -43,11 +51,13 @@ pub enum EventKind {
 
 impl EventKind {
     /// The kinds users and webhooks subscribe to.
-    pub const SUBSCRIBABLE: [EventKind; 7] = [
+    pub const SUBSCRIBABLE: [EventKind; 9] = [
         EventKind::JobRequested,
         EventKind::JobQuoted,
         EventKind::JobStatusChanged,
         EventKind::JobScheduleChanged,
+        EventKind::JobRedeliveryChanged,
+        EventKind::JobRedeliveryAtRisk,
         EventKind::AdditionalWorkProposed,
         EventKind::AdditionalWorkDecided,
         EventKind::DailyReportReady,
@@ -60,6 +70,8 @@ impl EventKind {
             EventKind::JobQuoted => "job.quoted",
             EventKind::JobStatusChanged => "job.status_changed",
             EventKind::JobScheduleChanged => "job.schedule_changed",
+            EventKind::JobRedeliveryChanged => "job.redelivery_changed",
+            EventKind::JobRedeliveryAtRisk => "job.redelivery_at_risk",
             EventKind::AdditionalWorkProposed => "additional_work.proposed",
             EventKind::AdditionalWorkDecided => "additional_work.decided",
             EventKind::DailyReportReady => "daily_report.ready",
@@ -170,7 +182,7 @@ pub struct NotificationSettings {
     pub email: bool,
     /// The kinds mailed (absent on PUT: every kind; `[]`: none).
     #[serde(default = "all_kinds")]
-    #[schema(max_items = 7)]
+    #[schema(max_items = 9)]
     pub kinds: Vec<EventKind>,
 }
 

@@ -114,6 +114,6 @@ mod tests {
             vec!["job.quoted"]
         );
         assert!(check_kinds(&[EventKind::WebhookTest]).is_err());
-        assert!(check_kinds(&[EventKind::JobQuoted; 8]).is_err());
+        assert!(check_kinds(&[EventKind::JobQuoted; EventKind::SUBSCRIBABLE.len() + 1]).is_err());
     }
 }

@@ -14,7 +14,8 @@ use utoipa::{
 
 use crate::{
     attachments, auth, contracts, docks, error, health, jobs, notifications, organizations,
-    pagination, reports, tariff, tasks, technicians, users, vessels, webhooks, work_logs, yard,
+    pagination, redelivery, reports, tariff, tasks, technicians, users, vessels, webhooks,
+    work_logs, yard,
 };
 
 /// Adds the bearer scheme every protected operation refers to.
@@ -270,6 +271,8 @@ impl Modify for CreateLinks {
         contracts::handlers::put_terms, contracts::handlers::get_terms,
         contracts::handlers::get_contract, contracts::handlers::get_cost,
         contracts::handlers::price_line, contracts::handlers::cost_overview,
+        redelivery::handlers::get_redelivery, redelivery::handlers::create_entry,
+        redelivery::handlers::dispute_entry, redelivery::handlers::withdraw_entry,
     ),
     components(schemas(error::Problem, error::FieldError, pagination::Page<users::models::UserView>))
 )]

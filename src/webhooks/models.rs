@@ -37,7 +37,7 @@ pub struct Webhook {
     /// Where events are POSTed.
     pub url: String,
     /// The kinds it hears; empty: all.
-    #[schema(max_items = 7)]
+    #[schema(max_items = 9)]
     pub kinds: Vec<EventKind>,
     /// Whether it is called; false once disabled (by its owner, or after three days of
     /// failures).
@@ -87,7 +87,7 @@ pub struct CreateWebhook {
     pub url: String,
     /// Kinds to hear; absent or `[]`: all.
     #[serde(default)]
-    #[schema(max_items = 7)]
+    #[schema(max_items = 9)]
     pub kinds: Vec<EventKind>,
     /// Hear what this organisation's users hear (a client: its own only, the default for
     /// a client); absent for a manager: what managers hear.
@@ -102,7 +102,7 @@ pub struct UpdateWebhook {
     #[schema(max_length = 2000)]
     pub url: Option<String>,
     /// New kinds (`[]`: all).
-    #[schema(max_items = 7)]
+    #[schema(max_items = 9)]
     pub kinds: Option<Vec<EventKind>>,
     /// Turn it off, or on again (which forgets its failures).
     pub active: Option<bool>,

@@ -144,6 +144,25 @@ async fn every_endpoint_answers_every_caller_as_spec_section_2_says() {
         .await
         .expect(201)
         .id();
+    let delay = |note: &str| json!({"days": 1, "cause": "weather", "note": note});
+    let disputed_entry = app
+        .post(
+            &format!("/api/v1/jobs/{job}/redelivery-entries"),
+            &manager.token,
+            delay("Gale"),
+        )
+        .await
+        .expect(201)
+        .id();
+    let withdrawn_entry = app
+        .post(
+            &format!("/api/v1/jobs/{job}/redelivery-entries"),
+            &manager.token,
+            delay("Fog"),
+        )
+        .await
+        .expect(201)
+        .id();
 
     use Method as M;
     let j = format!("/api/v1/jobs/{job}");
@@ -248,6 +267,11 @@ async fn every_endpoint_answers_every_caller_as_spec_section_2_says() {
         row(M::GET,   format!("{j}/cost"), None,                                   [401, 200, 403, 403, 200, 404]),
         row(M::POST,  format!("{j}/priced-lines"), Some(json!({"price": {"basis": "lump_sum", "amount": "10.00"}})), [401, 200, 403, 403, 403, 403]),
         row(M::GET,   "/api/v1/reports/cost-overview", None,                       [401, 200, 403, 403, 200, 200]),
+        // The redelivery ledger: managers write it, the job's client reads and disputes it.
+        row(M::GET,   format!("{j}/redelivery"), None,                             [401, 200, 403, 403, 200, 404]),
+        row(M::POST,  format!("{j}/redelivery-entries"), Some(delay("Rain on a paint day")), [401, 201, 403, 403, 403, 403]),
+        row(M::POST,  format!("/api/v1/redelivery-entries/{disputed_entry}/dispute"), Some(json!({"note": "Not our delay"})), [401, 403, 403, 403, 200, 404]),
+        row(M::DELETE, format!("/api/v1/redelivery-entries/{withdrawn_entry}"), None, [401, 204, 403, 403, 403, 403]),
         row(M::GET,   "/api/v1/me/notifications", None,                            [401, 200, 200, 200, 200, 200]),
         row(M::POST,  format!("/api/v1/me/notifications/{notice}/read"), None,     [401, 404, 404, 404, 200, 404]),
         row(M::POST,  "/api/v1/me/notifications/read-all", None,                   [401, 200, 200, 200, 200, 200]),

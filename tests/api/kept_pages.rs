@@ -29,6 +29,14 @@ async fn yard() -> Yard {
     let vessel = kept.vessel(&manager, org).await;
     let client = kept.client(org).await;
     let job = kept.job(&client, vessel).await;
+    kept.request(
+        reqwest::Method::PUT,
+        &format!("/api/v1/jobs/{job}/contract-terms"),
+        Some(&manager.token),
+        Some(json!({"redelivery_date": "2027-01-31"})),
+    )
+    .await
+    .expect(200);
     kept.advance(&manager, job, "in_progress").await;
     let task = kept.task(&manager, job, 20.0, None).await;
     let (tech, tech_id) = kept.technician_profile(&manager, "welder").await;
@@ -153,6 +161,12 @@ const JOB_CHANGES: &[(&str, &str)] = &[
         "requested_start",
         "UPDATE jobs SET requested_start = coalesce(requested_start, now()) - interval '1 day' WHERE id = $1",
     ),
+    // The contractual redelivery moves only by the ledger's entries (the database keeps
+    // the column as their sum), while the job is awarded.
+    (
+        "contract_redelivery",
+        "INSERT INTO redelivery_entries (job_id, days, cause, note, by_role) VALUES ($1, 2, 'weather', 'Gale', 'manager')",
+    ),
     // The quote and the contract change only before the award (the database holds it):
     // back to quoted first.
     (
@@ -175,10 +189,6 @@ const JOB_CHANGES: &[(&str, &str)] = &[
     (
         "quote_discount_percent",
         "UPDATE jobs SET quote_discount_percent = coalesce(quote_discount_percent, 0) + 1 WHERE id = $1",
-    ),
-    (
-        "contract_redelivery",
-        "UPDATE jobs SET contract_redelivery = coalesce(contract_redelivery, current_date) + 1 WHERE id = $1",
     ),
     (
         "quote_valid_until",
@@ -242,6 +252,11 @@ const JOB_COLUMNS_NOT_CHANGED: &[(&str, &str)] = &[
     ("vessel_id", "changed below, with the vessel's columns"),
     ("awarded_at", "not shown (the contract shows it)"),
     ("award_fx_usd_per_unit", "not shown (the contract shows it)"),
+    (
+        "completed_at",
+        "not shown (the redelivery position shows it)",
+    ),
+    ("redelivery_at_risk_at", "not shown"),
 ];
 
 /// A change of every column of `vessels`, shown by a job or not: a column added to the

@@ -16,6 +16,7 @@ mod login_limits;
 mod notifications;
 mod openapi_crawl;
 mod organizations;
+mod redelivery;
 mod reports;
 mod revocation;
 mod sessions;

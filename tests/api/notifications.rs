@@ -353,7 +353,7 @@ async fn mail_settings_default_by_role_and_refuse_unknown_kinds() {
         .await
         .expect(200);
     assert_eq!(mine.body["email"], true);
-    assert_eq!(mine.body["kinds"].as_array().unwrap().len(), 7);
+    assert_eq!(mine.body["kinds"].as_array().unwrap().len(), 9);
     let staff = app
         .get("/api/v1/me/notification-settings", &manager.token)
         .await

@@ -39,7 +39,16 @@ function state(booking) {
 
 function label(booking) {
   const job = booking.job_id && jobs.get(booking.job_id);
-  return job ? `${job.number} · ${t(`job.${job.status}`)}` : t('board.held');
+  if (!job) return t('board.held');
+  const late = job.days_late > 0 ? ` · ${t('board.late', { n: job.days_late })}` : '';
+  return `${job.number} · ${t(`job.${job.status}`)}${late}`;
+}
+
+/** Whether the booking's job runs late against its contractual redelivery (the API's
+ * `days_late`). */
+function runningLate(booking) {
+  const job = booking.job_id && jobs.get(booking.job_id);
+  return Boolean(job && job.days_late > 0);
 }
 
 /** The sentence of a refused move, in the API's words. */
@@ -138,6 +147,7 @@ function Legend() {
   return html`<div class="legend">
     ${['scheduled', 'in_progress', 'on_hold', 'approved', 'completed'].map((s) => html`<span class=${`key job-${s}`}><span class="dot" aria-hidden="true"></span>${t(`job.${s}`)}</span>`)}
     <span class="key job-held"><span class="dot" aria-hidden="true"></span>${t('board.held')}</span>
+    <span class="key running-late-key"><span class="late-line" aria-hidden="true"></span>${t('board.lateKey')}</span>
     <span class="muted">${t('board.help')}</span>
   </div>`;
 }
@@ -237,7 +247,7 @@ function Timeline({ docks, bookings, first, days, zoom, dayPx, from, span, pendi
               }
               const where = t('board.barWhere', { dock: dock.name, start: dateTime(b.starts_at), end: dateTime(b.ends_at) });
               return html`<button type="button" key=${b.id} data-booking=${b.id}
-                class=${`bar job-${state(b)} ${isDragged ? 'dragging' : ''} ${isPending ? 'saving' : ''} ${refused?.id === b.id ? 'refused' : ''}`}
+                class=${`bar job-${state(b)} ${runningLate(b) ? 'running-late' : ''} ${isDragged ? 'dragging' : ''} ${isPending ? 'saving' : ''} ${refused?.id === b.id ? 'refused' : ''}`}
                 style=${s} title=${`${b.vessel_name}, ${label(b)}, ${where}`}
                 onPointerDown=${(e) => start(e, b, row)} onPointerMove=${follow} onPointerUp=${finish}
                 onPointerCancel=${() => setDrag(null)} onKeyDown=${(e) => key(e, b)}>

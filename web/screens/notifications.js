@@ -4,7 +4,7 @@
 import { html, useEffect, useState } from '../lib.js';
 import { api } from '../api.js';
 import { t } from '../i18n.js';
-import { dateTime, money } from '../format.js';
+import { calendarDate, dateTime, money } from '../format.js';
 import { navigate } from '../router.js';
 import { KINDS, Webhooks, toggled } from './webhooks.js';
 import { CheckField, ErrorSummary, Failure, Loading, MoreButton, Notice, PageHead, usePaged, useSubmit, useTitle } from '../ui.js';
@@ -50,6 +50,11 @@ export function describe(event) {
       return t('notice.additional_work.proposed', { ...on, description: d.description, amount: money(d.amount, d.currency) });
     case 'additional_work.decided':
       return t(`notice.additional_work.${d.decision}`, { ...on, description: d.description });
+    case 'job.redelivery_changed':
+      return t('notice.job.redelivery_changed', {
+        ...on, from: d.from ? calendarDate(d.from) : '—', to: d.to ? calendarDate(d.to) : '—', cause: t(`cause.${d.cause}`) });
+    case 'job.redelivery_at_risk':
+      return t('notice.job.redelivery_at_risk', { ...on, n: d.days_late, current: d.current ? calendarDate(d.current) : '—' });
     case 'daily_report.ready':
       return t('notice.daily_report.ready', { ...on, date: d.date });
     case 'webhook.disabled':

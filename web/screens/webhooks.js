@@ -9,7 +9,8 @@ import { CheckField, Dialog, ErrorSummary, Failure, Notice, TextField, fieldErro
 
 /** The kinds of events one subscribes to (mail and webhooks), in the API's order. */
 export const KINDS = ['job.requested', 'job.quoted', 'job.status_changed', 'job.schedule_changed',
-  'additional_work.proposed', 'additional_work.decided', 'daily_report.ready'];
+  'job.redelivery_changed', 'job.redelivery_at_risk', 'additional_work.proposed', 'additional_work.decided',
+  'daily_report.ready'];
 
 /** `kinds` with `kind` ticked (`on`) or not, kept in the order of KINDS. */
 export function toggled(kinds, kind, on) {

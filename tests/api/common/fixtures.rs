@@ -378,6 +378,7 @@ pub fn fast_dispatch_at(
         let mut config =
             slipway::notifications::dispatch::DispatchConfig::new(state.yard.get_ref().clone());
         config.poll = std::time::Duration::from_millis(100);
+        config.watch_every = std::time::Duration::from_millis(200);
         config.daily_at = daily_at;
         config.retry_base = std::time::Duration::from_secs(1);
         config.allow_private = true;

@@ -1,6 +1,7 @@
 // The job page (/app/jobs/<id>), one page for the three roles, showing what the API lets
 // the caller see. A client's opens on the decisions waiting for them (the quote,
-// variations) with their amounts, then the cost position, progress and the daily report;
+// variations) with their amounts, then the cost position and the redelivery ledger,
+// progress and the daily report;
 // a manager's adds every action the API allows (actions.js): status moves (from
 // GET /jobs/{id}/transitions, so the status machine lives in the server only), the quote
 // and the contract's terms, spec items priced from the tariff, variations, assignments.
@@ -13,6 +14,7 @@ import { Decisions } from './decisions.js';
 import { ManagerActions } from './actions.js';
 import { Tasks } from './spec.js';
 import { CostCard, TermsCard, Variations } from './money.js';
+import { RedeliveryCard } from './redelivery.js';
 import { DailyReport, Files, Timeline, WorkLogs } from './record.js';
 
 export function JobPage({ params, user }) {
@@ -44,7 +46,9 @@ export function JobPage({ params, user }) {
     <${Notice}>${notice}<//>
     ${user.role === 'client' ? html`<${Decisions} job=${j} version=${version} onChanged=${changed} ...${shared} />` : null}
     ${user.role === 'manager' ? html`<${ManagerActions} job=${j} version=${version} onChanged=${changed} />` : null}
-    ${user.role !== 'technician' && !['requested', 'quoted'].includes(j.status) ? html`<${CostCard} job=${j} version=${version} />` : null}
+    ${user.role !== 'technician' && !['requested', 'quoted'].includes(j.status) ? html`
+      <${CostCard} job=${j} version=${version} />
+      <${RedeliveryCard} job=${j} user=${user} version=${version} onChanged=${changed} />` : null}
     <div class="columns">
       <div class="main-col">
         <section class="card" aria-labelledby="progress-h">
