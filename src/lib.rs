@@ -6,6 +6,7 @@
 
 pub mod attachments;
 pub mod auth;
+pub mod calendar;
 pub mod config;
 pub mod contracts;
 pub mod db;
@@ -365,6 +366,7 @@ pub fn app(
         .service(http::resource("/metrics").route(web::get().to(metrics::scrape)))
         .configure(openapi::docs_routes)
         .configure(crate::web_app::routes)
+        .configure(calendar::feed_routes)
         .service(
             web::scope("/api/v1")
                 // Routes are matched one after another, with a regular expression for
@@ -400,6 +402,7 @@ pub fn app(
                 .configure(attachments::routes)
                 .configure(yard::routes)
                 .configure(notifications::routes)
+                .configure(calendar::routes)
                 .configure(webhooks::routes)
                 .configure(openapi::api_routes),
         )

@@ -57,6 +57,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    calendar_feeds (token_hash) {
+        token_hash -> Bytea,
+        user_id -> Uuid,
+        generation -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     certification_types (id) {
         id -> Uuid,
         code -> Text,
@@ -93,6 +102,7 @@ diesel::table! {
         created_by -> Uuid,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        sequence -> Int4,
     }
 }
 
@@ -326,6 +336,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         tokens_valid_after -> Nullable<Timestamptz>,
+        calendar_feed_generation -> Int4,
     }
 }
 
@@ -449,6 +460,7 @@ diesel::joinable!(assignments -> tasks (task_id));
 diesel::joinable!(assignments -> technicians (technician_id));
 diesel::joinable!(assignments -> users (created_by));
 diesel::joinable!(attachments -> jobs (job_id));
+diesel::joinable!(calendar_feeds -> users (user_id));
 diesel::joinable!(attachments -> users (uploaded_by));
 diesel::joinable!(attachments -> work_logs (work_log_id));
 diesel::joinable!(dock_bookings -> docks (dock_id));
@@ -483,6 +495,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     additional_work,
     assignments,
     attachments,
+    calendar_feeds,
     certification_types,
     contract_terms,
     dock_bookings,

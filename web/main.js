@@ -21,6 +21,7 @@ import { MyWork } from './screens/my-work.js';
 import { Notifications, useUnreadCount } from './screens/notifications.js';
 import { Tariff } from './screens/tariff.js';
 import { CostOverview } from './screens/cost.js';
+import { CalendarButton } from './screens/calendar.js';
 
 const MANAGER = ['manager'];
 const ANYONE = ['manager', 'client', 'technician'];
@@ -87,6 +88,7 @@ function Header({ user, yard, path }) {
           ${languages.map((l) => html`<option value=${l.code} lang=${l.code}>${l.name}</option>`)}
         </select>
       </label>
+      <${CalendarButton} user=${user} />
       <button type="button" class="secondary" onClick=${leave}>${t('nav.signOut')}</button>
     </div>
   </header>`;

@@ -2,7 +2,7 @@
 // Trader's redelivery card (the contractual date as awarded and as moved, the yard's
 // forecast, days late and damages, each entry with its cause and party) and disputes the
 // gale day; the manager sees the bar running late on the board, records a class delay and
-// withdraws it. Another owner reaches none of it.
+// withdraws it. Another owner reaches none of it. The owner subscribes to its calendar.
 import { test, expect } from '@playwright/test';
 import { CLIENT_GR, CLIENT_IT, MANAGER, choose, expectAccessible, expectNotice, get, shot, signIn, token } from './helpers.js';
 
@@ -106,4 +106,29 @@ test('the manager sees the late bar, records a class delay and withdraws it', as
   const back = await get(request, bearer, `/jobs/${job.id}/redelivery`);
   expect(back.current).toBe(start.current);
   await expectAccessible(page, 'manager redelivery card');
+});
+
+test('the owner subscribes to its calendar and makes a new address', async ({ page, request }) => {
+  await signIn(page, CLIENT_GR);
+  await page.getByRole('button', { name: 'Calendar' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Subscribe in your calendar' });
+  const address = dialog.getByLabel('Address of your calendar');
+  await expect(address).toHaveValue(/\/calendar\/[A-Za-z0-9_-]{43}\.ics$/);
+  const url = await address.inputValue();
+  // What the calendar app reads: the Hellas Trader's dock dates and its redelivery.
+  const feed = await request.get(url);
+  expect(feed.status()).toBe(200);
+  expect(feed.headers()['content-type']).toBe('text/calendar; charset=utf-8');
+  // Long lines are folded (RFC 5545 3.1): unfolded as a calendar app reads them.
+  const text = (await feed.text()).replace(/\r\n[ \t]/g, '');
+  expect(text).toContain('BEGIN:VCALENDAR');
+  expect(text).toContain('Hellas Trader · J-2026-0006 · contractual redelivery');
+  expect(text).not.toContain('Stella di Genova');
+  await expect(dialog.getByRole('link', { name: 'Open in the calendar app' })).toHaveAttribute('href', /^webcal:/);
+  await expectAccessible(page, 'calendar dialog');
+  await dialog.getByRole('button', { name: 'Make a new address' }).click();
+  await expect(dialog).toContainText('the old one no longer works');
+  await expect(address).not.toHaveValue(url);
+  expect((await request.get(url)).status()).toBe(404);
+  expect((await request.get(await address.inputValue())).status()).toBe(200);
 });

@@ -62,6 +62,18 @@ impl Default for SessionPolicy {
 }
 
 impl SessionPolicy {
+    /// The address users open, for links the service hands out: `SLIPWAY_PUBLIC_URL`'s
+    /// origin, or the scheme and host this request was sent to.
+    pub fn base_url(&self, req: &HttpRequest) -> String {
+        match &self.public_origin {
+            Some(public) => public.clone(),
+            None => {
+                let info = req.connection_info();
+                format!("{}://{}", info.scheme(), info.host())
+            }
+        }
+    }
+
     /// The policy for a service reached at `public_url` (if known).
     pub fn new(secure_cookie: bool, public_url: Option<&str>) -> Self {
         Self {

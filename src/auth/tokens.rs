@@ -54,6 +54,8 @@ pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    /// The key calendar feed addresses are derived with (from the same secret).
+    feed_key: [u8; 32],
     /// Lifetime of an access token, in seconds.
     pub access_ttl_secs: i64,
     /// Lifetime of a refresh token, in days.
@@ -79,10 +81,25 @@ impl TokenKeys {
         Ok(Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
+            feed_key: Sha256::new()
+                .chain_update(b"slipway calendar feed\0")
+                .chain_update(secret)
+                .finalize()
+                .into(),
             validation,
             access_ttl_secs: i64::try_from(access_ttl_secs)?,
             refresh_ttl_days: i64::from(refresh_ttl_days),
         })
+    }
+
+    /// The secret token of `user`'s calendar feed of `generation`: 256 bits, the same on
+    /// every instance that shares the secret, unguessable without it (HMAC-SHA256).
+    pub fn calendar_feed_token(&self, user: Uuid, generation: i32) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.feed_key).expect("any key length");
+        mac.update(user.as_bytes());
+        mac.update(&generation.to_be_bytes());
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
     }
 
     /// A random 64-byte secret, for a `serve` started without one.

@@ -13,9 +13,9 @@ use utoipa::{
 };
 
 use crate::{
-    attachments, auth, contracts, docks, error, health, jobs, notifications, organizations,
-    pagination, redelivery, reports, tariff, tasks, technicians, users, vessels, webhooks,
-    work_logs, yard,
+    attachments, auth, calendar, contracts, docks, error, health, jobs, notifications,
+    organizations, pagination, redelivery, reports, tariff, tasks, technicians, users, vessels,
+    webhooks, work_logs, yard,
 };
 
 /// Adds the bearer scheme every protected operation refers to.
@@ -273,6 +273,7 @@ impl Modify for CreateLinks {
         contracts::handlers::price_line, contracts::handlers::cost_overview,
         redelivery::handlers::get_redelivery, redelivery::handlers::create_entry,
         redelivery::handlers::dispute_entry, redelivery::handlers::withdraw_entry,
+        calendar::handlers::get_feed, calendar::handlers::rotate_feed,
     ),
     components(schemas(error::Problem, error::FieldError, pagination::Page<users::models::UserView>))
 )]

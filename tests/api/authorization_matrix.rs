@@ -272,6 +272,8 @@ async fn every_endpoint_answers_every_caller_as_spec_section_2_says() {
         row(M::POST,  format!("{j}/redelivery-entries"), Some(delay("Rain on a paint day")), [401, 201, 403, 403, 403, 403]),
         row(M::POST,  format!("/api/v1/redelivery-entries/{disputed_entry}/dispute"), Some(json!({"note": "Not our delay"})), [401, 403, 403, 403, 200, 404]),
         row(M::DELETE, format!("/api/v1/redelivery-entries/{withdrawn_entry}"), None, [401, 204, 403, 403, 403, 403]),
+        row(M::GET,   "/api/v1/me/calendar-feed", None,                            [401, 200, 200, 200, 200, 200]),
+        row(M::POST,  "/api/v1/me/calendar-feed/rotate", None,                     [401, 200, 200, 200, 200, 200]),
         row(M::GET,   "/api/v1/me/notifications", None,                            [401, 200, 200, 200, 200, 200]),
         row(M::POST,  format!("/api/v1/me/notifications/{notice}/read"), None,     [401, 404, 404, 404, 200, 404]),
         row(M::POST,  "/api/v1/me/notifications/read-all", None,                   [401, 200, 200, 200, 200, 200]),

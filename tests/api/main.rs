@@ -7,6 +7,7 @@ mod common;
 mod attachments;
 mod auth;
 mod authorization_matrix;
+mod calendar;
 mod contracts;
 mod conventions;
 mod docks;
